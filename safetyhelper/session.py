@@ -1,0 +1,121 @@
+"""One session with a service user, held in memory only (no Textual, no disk, no logs).
+
+A session records which platforms and devices the service user uses and an outcome for each checklist
+item. It holds no names and no personal details. ``wipe()`` forgets everything at once (quick exit, idle
+reset).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+from safetyhelper.content import ContentPack, Item, Platform, TopicGuide
+
+
+class Outcome(Enum):
+    """What the caseworker records for a checklist item."""
+
+    DONE = "done"
+    AT_HOME = "home"
+    NOT_NOW = "not-now"
+    NOT_RELEVANT = "not-relevant"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self][0]
+
+    @property
+    def sheet_text(self) -> str:
+        """How a take-home sheet says it."""
+        return _LABELS[self][1]
+
+
+_LABELS = {
+    Outcome.DONE: ("Done together", "Done"),
+    Outcome.AT_HOME: ("To do at home", "To do"),
+    Outcome.NOT_NOW: ("Not now (could be noticed)", "When it is safe"),
+    Outcome.NOT_RELEVANT: ("Not relevant", "Not needed"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GuideStep:
+    """One platform's or device's guide for a topic, as shown for a checklist item."""
+
+    platform: Platform
+    guide: TopicGuide
+
+
+@dataclass
+class Session:
+    pack: ContentPack
+    #: Platform and device ids the service user uses, in the pack's order.
+    chosen: list[str] = field(default_factory=list)
+    #: Checklist item id -> outcome.
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    #: The day the session started (the case note gives the date only).
+    started: dt.date = field(default_factory=dt.date.today)
+
+    def choose(self, ids: list[str] | set[str] | tuple[str, ...]) -> None:
+        wanted = set(ids)
+        unknown = wanted - {p.id for p in self.pack.platforms + self.pack.devices}
+        if unknown:
+            raise ValueError(f"unknown platform or device: {', '.join(sorted(unknown))}")
+        self.chosen = [p.id for p in self.pack.platforms + self.pack.devices if p.id in wanted]
+
+    @property
+    def chosen_platforms(self) -> list[Platform]:
+        return [p for p in self.pack.platforms + self.pack.devices if p.id in self.chosen]
+
+    def record(self, item_id: str, outcome: Outcome) -> None:
+        if not any(i.id == item_id for i in self.pack.items):
+            raise ValueError(f"unknown checklist item: {item_id}")
+        self.outcomes[item_id] = outcome
+
+    def outcome(self, item_id: str) -> Outcome | None:
+        return self.outcomes.get(item_id)
+
+    def guides_for(self, item: Item) -> list[GuideStep]:
+        """The chosen platforms' and devices' guides for this item's topics, in order."""
+        out = []
+        for p in self.chosen_platforms:
+            for topic in item.topics:
+                g = p.guide(topic)
+                if g is not None:
+                    out.append(GuideStep(p, g))
+        return out
+
+    @property
+    def complete(self) -> bool:
+        return all(i.id in self.outcomes for i in self.pack.items)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.chosen and not self.outcomes
+
+    def wipe(self) -> None:
+        """Forget everything about this session."""
+        self.chosen.clear()
+        self.outcomes.clear()
+        self.started = dt.date.today()
+
+    def to_take_home(self) -> list[Item]:
+        return [i for i in self.pack.items if self.outcomes.get(i.id) in (Outcome.AT_HOME, Outcome.NOT_NOW)]
+
+    def case_note(self) -> str:
+        """A short plain-text note for the case file: date, what was covered, outcomes. No names."""
+        names = ", ".join(p.name for p in self.chosen_platforms) or "none chosen"
+        lines = [
+            f"Online safety session, {self.started.strftime('%d %B %Y').lstrip('0')}.",
+            f"Apps and devices covered: {names}.",
+            "Checklist:",
+        ]
+        for item in self.pack.items:
+            o = self.outcomes.get(item.id)
+            lines.append(f"- {item.title}: {o.label if o else 'not covered'}.")
+        put_off = [i.title for i in self.pack.items if self.outcomes.get(i.id) is Outcome.NOT_NOW]
+        if put_off:
+            lines.append("Put off because a change could be noticed: " + "; ".join(put_off) + ".")
+        return "\n".join(lines)

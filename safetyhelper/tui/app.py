@@ -1,0 +1,126 @@
+"""The safetyhelper Textual app: a thin layer over the domain (content, session, QR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from safetyhelper.content import ContentPack
+from safetyhelper.session import Session
+from safetyhelper.tui.commands import GuideCommands
+
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    warning="#ffaf00",
+    error="#ff5f5f",
+    success="#5fff5f",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    boost="#303030",
+    dark=True,
+)
+
+QUICK_EXIT_KEY = "escape"
+DEFAULT_IDLE_MINUTES = 10.0
+
+
+class SafetyApp(App[int]):
+    """Steps a caseworker and a service user through the checklist."""
+
+    TITLE = "Online safety check"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {GuideCommands}
+    BINDINGS = [
+        Binding(QUICK_EXIT_KEY, "quick_exit", "Quick exit", priority=True, id="quick-exit"),
+        Binding("ctrl+t", "toggle_contrast", "Contrast", id="contrast"),
+    ]
+
+    def __init__(
+        self,
+        pack: ContentPack,
+        *,
+        idle_seconds: float = DEFAULT_IDLE_MINUTES * 60,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        self.pack = pack
+        #: Fixed in tests so that the content-status line does not age; None means the real date.
+        self.today = today
+        self.session = Session(pack)
+        self.idle_seconds = idle_seconds
+        self._last_input = time.monotonic()
+        self.register_theme(HIGH_CONTRAST)
+
+    def on_mount(self) -> None:
+        from safetyhelper.tui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        self.set_interval(min(5.0, max(self.idle_seconds / 4, 0.05)), self._check_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    # ---------------------------------------------------------------- the flow
+
+    def begin_session(self) -> None:
+        from safetyhelper.tui.screens.choose import ChooseScreen
+
+        self.session.wipe()
+        self.push_screen(ChooseScreen())
+
+    def show_item(self, index: int) -> None:
+        if index >= len(self.pack.items):
+            from safetyhelper.tui.screens.summary import SummaryScreen
+
+            self.push_screen(SummaryScreen())
+            return
+        from safetyhelper.tui.screens.item import ItemScreen
+
+        self.push_screen(ItemScreen(index))
+
+    # ---------------------------------------------------------------- safety
+
+    def action_quick_exit(self) -> None:
+        """Wipe the session at once and go back to a plain start screen."""
+        self.session.wipe()
+        if self.clipboard:
+            self.copy_to_clipboard("")
+        self.clear_notifications()
+        # Drop every screen above the start screen (index 1; index 0 is Textual's default screen).
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def _check_idle(self) -> None:
+        if time.monotonic() - self._last_input < self.idle_seconds:
+            return
+        self._last_input = time.monotonic()
+        if not self.session.is_empty or len(self.screen_stack) > 2:
+            self.action_quick_exit()
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
+
+
+def make_app(pack: ContentPack, *, idle_minutes: float | None = None, today: dt.date | None = None) -> SafetyApp:
+    """The one way to build the app: the CLI, the tests and the snapshots all call this."""
+    minutes = DEFAULT_IDLE_MINUTES if idle_minutes is None else idle_minutes
+    return SafetyApp(pack, idle_seconds=minutes * 60, today=today)
+
+
+def run(pack: ContentPack, *, idle_minutes: float | None = None) -> int:
+    app = make_app(pack, idle_minutes=idle_minutes)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,54 @@
+"""Pick the apps and devices the service user uses."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+
+class ChooseScreen(Screen):
+    BINDINGS = [
+        ("n", "next", "Next"),
+        ("b", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        pack = self.app.pack
+        session = self.app.session
+        with Vertical(id="choose"):
+            yield Static("Which apps and phones do they use?", classes="heading")
+            yield Static("Space or click to pick. Pick as many as you like.", classes="muted")
+            options = [
+                Selection(Content(p.name), p.id, p.id in session.chosen, id=f"pick-{p.id}")
+                for p in pack.platforms
+            ] + [
+                Selection(Content(f"{d.name} (phone settings)"), d.id, d.id in session.chosen, id=f"pick-{d.id}")
+                for d in pack.devices
+            ]
+            yield SelectionList[str](*options, id="platforms")
+            with Horizontal(classes="buttons"):
+                yield Button("Back", id="back")
+                yield Button("Next", id="next", variant="primary")
+        yield Footer()
+
+    @property
+    def selection_list(self) -> SelectionList[str]:
+        return self.query_one("#platforms", SelectionList)
+
+    @on(SelectionList.SelectedChanged)
+    def _store(self) -> None:
+        self.app.session.choose(self.selection_list.selected)
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        self.app.session.choose(self.selection_list.selected)
+        self.app.show_item(0)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.app.pop_screen()

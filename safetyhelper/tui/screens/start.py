@@ -1,0 +1,58 @@
+"""The start screen: plain, with nothing of any session on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from safetyhelper.content import STALE_AFTER_DAYS
+
+
+def content_status(oldest: dt.date, today: dt.date | None = None) -> tuple[str, bool]:
+    """The status line for staff and whether the guides are due for a check."""
+    today = today or dt.date.today()
+    line = f"Guides checked on {oldest.day} {oldest:%B %Y}."
+    stale = (today - oldest).days > STALE_AFTER_DAYS
+    if stale:
+        line += f" Some are more than {STALE_AFTER_DAYS} days old: ask your admin to check them."
+    return line, stale
+
+
+class StartScreen(Screen):
+    BINDINGS = [
+        ("s", "start", "Start"),
+        ("g", "staff", "Staff guide"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        pack = self.app.pack
+        status, stale = content_status(pack.oldest_checked, self.app.today)
+        with Vertical(id="start"):
+            yield Static("Online safety check", id="start-title")
+            yield Static(
+                "Go through online safety together, one step at a time. "
+                "Nothing you choose here is kept.",
+                markup=False,
+                classes="lead",
+            )
+            with Center():
+                yield Button("Start a new session", id="start-session", variant="primary")
+            with Center():
+                yield Button("Staff quick guide", id="staff-guide")
+            yield Static(status, markup=False, id="content-status", classes="stale" if stale else "")
+        yield Footer()
+
+    @on(Button.Pressed, "#start-session")
+    def action_start(self) -> None:
+        self.app.begin_session()
+
+    @on(Button.Pressed, "#staff-guide")
+    def action_staff(self) -> None:
+        from safetyhelper.tui.screens.staff import StaffScreen
+
+        self.app.push_screen(StaffScreen())

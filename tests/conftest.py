@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from safetyhelper.content import ContentError, load_content, shipped_content_dir
+
+SHIPPED = shipped_content_dir()
+
+
+def shipped_text(rel: str) -> str:
+    return (SHIPPED / rel).read_text(encoding="utf-8")
+
+
+def override_with(folder: Path, files: dict[str, str]) -> Path:
+    """Make an override content folder holding ``files`` (relative name -> text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def content_error(folder: Path, rel: str, text: str) -> ContentError:
+    """Load the shipped pack with ``rel`` replaced by ``text``; return the ContentError it must raise."""
+    override_with(folder, {rel: text})
+    with pytest.raises(ContentError) as info:
+        load_content(folder)
+    return info.value
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k != "SAFETYHELPER_CONTENT"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "safetyhelper", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+    )

@@ -1,0 +1,82 @@
+"""End to end: the installed `safetyhelper` in a real terminal (tmux, 100x40), driven with send-keys."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+EXE = Path(sys.executable).parent / "safetyhelper"
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+class Tmux:
+    def __init__(self, tmp_path: Path):
+        self.sock = f"safetyhelper-e2e-{os.getpid()}"
+        self.tmp = tmp_path
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.sock, *args], capture_output=True, text=True, check=True).stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "e2e")
+
+    def wait_for(self, text: str, timeout: float = 15, gone: str | None = None) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen and (gone is None or gone not in screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for k in keys:
+            self.run("send-keys", "-t", "e2e", k)
+            time.sleep(0.08)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    t = Tmux(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "SAFETYHELPER"))}
+    marker = tmp_path / "exit-code"
+    cmd = f"{EXE}; echo $? > {marker}; sleep 60"
+    subprocess.run(
+        ["tmux", "-L", t.sock, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "40", cmd],
+        check=True,
+        env={**env, "TERM": "xterm-256color", "HOME": str(tmp_path)},
+    )
+    t.marker = marker
+    yield t
+    subprocess.run(["tmux", "-L", t.sock, "kill-server"], capture_output=True)
+
+
+def test_a_session_in_a_real_terminal_ending_with_quick_exit(tmux):
+    assert EXE.exists(), f"{EXE} is not installed"
+    tmux.wait_for("Start a new session")
+    tmux.keys("s")
+    tmux.wait_for("Which apps and phones")
+    tmux.keys("Space", "Down", "Space", "n")  # Facebook and Instagram (the list is in name order)
+    screen = tmux.wait_for("Step 1 of 5")
+    assert "Facebook" in screen and "Instagram" in screen
+    for key in ["1", "2", "3", "1"]:
+        tmux.keys(key, "n")
+    tmux.wait_for("Step 5 of 5")
+    tmux.keys("4", "n")
+    screen = tmux.wait_for("Summary")
+    assert "Not now (could be noticed)" in screen and "Facebook, Instagram" in screen
+    tmux.keys("Escape")
+    screen = tmux.wait_for("Start a new session", gone="Summary")
+    assert "Facebook" not in screen and "Instagram" not in screen
+    tmux.keys("C-q")
+    end = time.monotonic() + 10
+    while not tmux.marker.exists() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert tmux.marker.read_text().strip() == "0"
+    assert list(tmux.tmp.iterdir()) == [tmux.marker]  # nothing of the session reached disk

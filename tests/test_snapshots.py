@@ -1,0 +1,71 @@
+"""Snapshots of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Update after an intended change with: pytest tests/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from safetyhelper.content import load_content
+from safetyhelper.tui.app import make_app
+from safetyhelper.tui.screens.qr import QRScreen
+
+PACK = load_content()
+TODAY = dt.date(2026, 11, 24)
+SIZES = [(80, 24), (120, 40)]
+
+
+def app():
+    return make_app(PACK, today=TODAY)
+
+
+def pick_keys(ids: list[str]) -> list[str]:
+    order = [p.id for p in PACK.platforms + PACK.devices]
+    keys, pos = [], 0
+    for pid in sorted(ids, key=order.index):
+        keys += ["down"] * (order.index(pid) - pos) + ["space"]
+        pos = order.index(pid)
+    return keys
+
+
+PICK = pick_keys(["facebook", "instagram", "iphone"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_start_screen(snap_compare, size):
+    """A plain start screen: title, 'Start a new session', 'Staff quick guide', the date the guides were
+    checked, and the footer with Esc for quick exit. Nothing about any person or session."""
+    assert snap_compare(app(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_checklist_item(snap_compare, size):
+    """Step 4 of 5 (account security) after picking Facebook, Instagram and iPhone, on the Facebook tab:
+    numbered steps, a highlighted 'Could be noticed' warning above each flagged step, the outcome box with
+    1-4, and the footer with Next, Back, QR code and Quick exit."""
+    keys = ["s", *PICK, "n", "1", "n", "1", "n", "1", "n", "right"]
+    assert snap_compare(app(), press=keys, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_qr_view(snap_compare, size):
+    """The Facebook blocking guide's QR code in black and white with a white quiet zone, whole and
+    unclipped, with the guide's title, its URL as text and the reminder to open it on a phone only the
+    service user uses. Beside the code at 80x24, below it at 120x40."""
+    guide = PACK.platform("facebook").guide("blocking")
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(QRScreen([(f"Facebook: {guide.title}", guide.url)]))
+
+    assert snap_compare(app(), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_summary(snap_compare, size):
+    """The summary after a full session: each item with its outcome (one 'Not now (could be noticed)'),
+    the take-home list with '(when it is safe)', the sheet buttons, Case note and End session."""
+    keys = ["s", *PICK, "n", "1", "n", "2", "n", "3", "n", "1", "n", "2", "n"]
+    assert snap_compare(app(), press=keys, terminal_size=size)

@@ -1,0 +1,257 @@
+"""The app, driven by keys with Textual's Pilot: the whole flow, quick exit, idle reset and QR codes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from safetyhelper.content import load_content
+from safetyhelper.session import Outcome
+from safetyhelper.tui.app import HIGH_CONTRAST, make_app
+from safetyhelper.tui.screens.choose import ChooseScreen
+from safetyhelper.tui.screens.item import ItemScreen
+from safetyhelper.tui.screens.note import CaseNoteScreen
+from safetyhelper.tui.screens.qr import QRScreen
+from safetyhelper.tui.screens.start import StartScreen
+from safetyhelper.tui.screens.summary import SummaryScreen
+from screen_qr import decode_screen, screen_text
+
+PACK = load_content()
+
+
+def visible_text(app) -> str:
+    w, h = app.size
+    return screen_text(app.export_screenshot(), w, h)
+
+
+async def pick(pilot, ids: list[str]) -> None:
+    """On the choose screen, tick the given ids by moving down the list with the keyboard."""
+    order = [p.id for p in PACK.platforms + PACK.devices]
+    await pilot.press("tab") if not pilot.app.focused else None
+    pos = 0
+    for pid in sorted(ids, key=order.index):
+        target = order.index(pid)
+        await pilot.press(*(["down"] * (target - pos)), "space")
+        pos = target
+
+
+async def walk_to_summary(pilot, outcomes: list[str]) -> None:
+    await pilot.press("s")
+    await pick(pilot, ["facebook", "instagram", "iphone"])
+    await pilot.press("n")
+    for key in outcomes:
+        await pilot.press(key, "n")
+    await pilot.pause()
+
+
+async def test_a_whole_session_by_keys_records_every_outcome():
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("s")
+        assert isinstance(app.screen, ChooseScreen)
+        await pick(pilot, ["facebook", "instagram", "iphone"])
+        await pilot.pause()
+        assert app.session.chosen == ["facebook", "instagram", "iphone"]
+        await pilot.press("n")
+        assert isinstance(app.screen, ItemScreen) and app.screen.index == 0
+        assert "Step 1 of 5" in visible_text(app)
+        # Next is refused until an outcome is chosen.
+        await pilot.press("n")
+        assert app.screen.index == 0
+        for key in ["1", "2", "3", "4", "1"]:
+            await pilot.press(key, "n")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.session.outcomes == {
+            "public": Outcome.DONE,
+            "recheck": Outcome.AT_HOME,
+            "location": Outcome.NOT_NOW,
+            "security": Outcome.NOT_RELEVANT,
+            "safety-tools": Outcome.DONE,
+        }
+        text = visible_text(app)
+        assert "Not now (could be noticed)" in text and "when it is safe" in text
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseNoteScreen)
+        assert app.clipboard == app.session.case_note()
+        assert "Facebook, Instagram, iPhone" in app.clipboard
+
+
+async def test_going_back_keeps_the_answer_and_lets_it_change():
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pick(pilot, ["x"])
+        await pilot.press("n", "2", "n", "b")
+        assert app.screen.index == 0
+        assert app.session.outcome("public") is Outcome.AT_HOME
+        await pilot.press("3")
+        assert app.session.outcome("public") is Outcome.NOT_NOW
+
+
+async def test_mouse_works_too():
+    app = make_app(PACK)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("#start-session")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseScreen)
+        await pilot.click("#next")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemScreen)
+        await pilot.click("#outcome-done")
+        assert app.session.outcome("public") is Outcome.DONE
+
+
+async def test_noticeable_steps_show_their_warning_before_the_step():
+    app = make_app(PACK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pick(pilot, ["facebook"])
+        await pilot.press("n", "1", "n", "1", "n", "1", "n")  # item 4: security
+        app.screen.tabs.active = "pane-facebook"
+        await pilot.pause()
+        notices = list(app.screen.query(".notice"))
+        assert notices, "the security steps flag nothing"
+        guide = PACK.platform("facebook").guide("security")
+        flagged = [s for s in guide.steps if s.warning]
+        shown = [str(n.render()) for n in notices]
+        assert any(flagged[0].warning in s for s in shown)
+        # The warning comes before its step in the layout.
+        step_rows = [w for w in app.screen.query(".text") if str(w.render()) == flagged[0].text]
+        assert step_rows and notices[0].region.y < step_rows[0].region.y
+
+
+@pytest.mark.parametrize("screen_keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "q"], None])
+async def test_quick_exit_wipes_the_session_from_every_screen(screen_keys):
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        if screen_keys is None:  # from the summary and case note
+            await walk_to_summary(pilot, ["1", "3", "2", "1", "4"])
+            await pilot.press("c")
+        else:
+            await pilot.press(*screen_keys)
+            if screen_keys[-1:] == ["q"]:
+                await pilot.press("right", "q")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.session.is_empty and app.session.chosen == [] and app.session.outcomes == {}
+        assert len(app.screen_stack) == 2
+        assert app.clipboard == ""
+        text = visible_text(app)
+        for p in PACK.platforms + PACK.devices:
+            assert p.name not in text
+
+
+async def test_idle_reset_wipes_the_session():
+    app = make_app(PACK, idle_minutes=2 / 60)  # two seconds
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to_summary(pilot, ["1", "1"])
+        assert app.session.chosen and isinstance(app.screen, ItemScreen)
+        await asyncio.sleep(3)
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        assert app.session.is_empty
+        text = visible_text(app)
+        assert "Facebook" not in text and "Instagram" not in text and "iPhone" not in text
+
+
+async def test_activity_postpones_the_idle_reset():
+    app = make_app(PACK, idle_minutes=2 / 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "space")
+        for _ in range(4):
+            await asyncio.sleep(1)
+            await pilot.press("down")
+        assert isinstance(app.screen, ChooseScreen) and app.session.chosen
+
+
+async def test_every_guide_url_scans_from_the_screen():
+    """Each guide's QR view, screenshotted, rasterised cell by cell and read by zxing-cpp."""
+    app = make_app(PACK)
+    size = (120, 40)
+    async with app.run_test(size=size) as pilot:
+        for link in PACK.links:
+            await app.push_screen(QRScreen([(link.title, link.url)]))
+            await pilot.pause()
+            assert not app.screen.has_class("-too-small"), link.url
+            assert decode_screen(app.export_screenshot(), *size) == [link.url], link.url
+            await app.pop_screen()
+
+
+async def test_code_doubles_in_size_when_there_is_room_and_still_scans():
+    app = make_app(PACK)
+    url = PACK.platform("x").guide("blocking").url
+    async with app.run_test(size=(200, 60)) as pilot:
+        await app.push_screen(QRScreen([("X", url)]))
+        await pilot.pause()
+        assert app.screen.code.scale == 2
+        assert decode_screen(app.export_screenshot(), 200, 60) == [url]
+
+
+async def test_too_small_shows_the_url_not_a_broken_code():
+    app = make_app(PACK)
+    url = max((l.url for l in PACK.links), key=len)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await app.push_screen(QRScreen([("Longest", url)]))
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        text = visible_text(app)
+        assert "too small" in text and "▀" not in text
+        assert url[:40] in text.replace("\n", "")
+
+
+async def test_qr_key_opens_the_chosen_platforms_guides():
+    app = make_app(PACK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        await pick(pilot, ["whatsapp"])
+        await pilot.press("n", "1", "n", "1", "n", "1", "n", "1", "n")  # item 5: blocking and reporting
+        app.screen.tabs.active = "pane-whatsapp"
+        await pilot.press("q")
+        await pilot.pause()
+        wa = PACK.platform("whatsapp")
+        assert isinstance(app.screen, QRScreen)
+        assert decode_screen(app.export_screenshot(), 120, 40) == [wa.guide("blocking").url]
+        await pilot.press("right")
+        await pilot.pause()
+        assert decode_screen(app.export_screenshot(), 120, 40) == [wa.guide("reporting").url]
+        assert "reminder" not in visible_text(app) and "phone that only you use" in visible_text(app)
+
+
+async def test_command_palette_jumps_to_a_guide():
+    app = make_app(PACK)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"snapchat block")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QRScreen)
+        assert decode_screen(app.export_screenshot(), 120, 40) == [PACK.platform("snapchat").guide("blocking").url]
+
+
+async def test_high_contrast_theme_is_registered_and_selectable():
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert HIGH_CONTRAST.name in app.available_themes
+        await pilot.press("ctrl+t")
+        assert app.theme == HIGH_CONTRAST.name
+        await pilot.press("ctrl+t")
+        assert app.theme != HIGH_CONTRAST.name
+
+
+async def test_start_screen_shows_content_status_and_staff_guide():
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        text = visible_text(app)
+        oldest = PACK.oldest_checked
+        assert f"Guides checked on {oldest.day} {oldest:%B %Y}" in text
+        await pilot.press("g")
+        await pilot.pause()
+        assert PACK.staff.title in visible_text(app)
