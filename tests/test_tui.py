@@ -8,7 +8,7 @@ import pytest
 
 from safetyhelper.content import load_content
 from safetyhelper.session import Outcome
-from safetyhelper.tui.app import HIGH_CONTRAST, make_app
+from safetyhelper.tui.app import HIGH_CONTRAST, SESSION_MODE, make_app
 from safetyhelper.tui.screens.choose import ChooseScreen
 from safetyhelper.tui.screens.item import ItemScreen
 from safetyhelper.tui.screens.note import CaseNoteScreen
@@ -111,17 +111,16 @@ async def test_noticeable_steps_show_their_warning_before_the_step():
         await pilot.press("s")
         await pick(pilot, ["facebook"])
         await pilot.press("n", "1", "n", "1", "n", "1", "n")  # item 4: security
+        assert app.screen.item.id == "security"
         app.screen.tabs.active = "pane-facebook"
         await pilot.pause()
-        notices = list(app.screen.query(".notice"))
-        assert notices, "the security steps flag nothing"
         guide = PACK.platform("facebook").guide("security")
-        flagged = [s for s in guide.steps if s.warning]
-        shown = [str(n.render()) for n in notices]
-        assert any(flagged[0].warning in s for s in shown)
-        # The warning comes before its step in the layout.
-        step_rows = [w for w in app.screen.query(".text") if str(w.render()) == flagged[0].text]
-        assert step_rows and notices[0].region.y < step_rows[0].region.y
+        flagged = next(s for s in guide.steps if s.warning)
+        text = " ".join(visible_text(app).split())  # joins wrapped lines
+        warning_at = text.find("Could be noticed: " + flagged.warning)
+        step_at = text.find(flagged.text)
+        assert warning_at != -1, "the warning is not on screen"
+        assert step_at != -1 and warning_at < step_at, "the warning must come before its step"
 
 
 @pytest.mark.parametrize("screen_keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "q"], None])
@@ -140,7 +139,8 @@ async def test_quick_exit_wipes_the_session_from_every_screen(screen_keys):
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
         assert app.session.is_empty and app.session.chosen == [] and app.session.outcomes == {}
-        assert len(app.screen_stack) == 2
+        assert app.current_mode == "start" and len(app.screen_stack) == 1
+        assert SESSION_MODE not in app._modes_added  # every screen of the session is gone
         assert app.clipboard == ""
         text = visible_text(app)
         for p in PACK.platforms + PACK.devices:

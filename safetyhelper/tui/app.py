@@ -32,6 +32,7 @@ HIGH_CONTRAST = Theme(
 )
 
 QUICK_EXIT_KEY = "escape"
+SESSION_MODE = "session"
 DEFAULT_IDLE_MINUTES = 10.0
 
 
@@ -60,12 +61,16 @@ class SafetyApp(App[int]):
         self.session = Session(pack)
         self.idle_seconds = idle_seconds
         self._last_input = time.monotonic()
+        self._modes_added: set[str] = set()
         self.register_theme(HIGH_CONTRAST)
 
     def on_mount(self) -> None:
         from safetyhelper.tui.screens.start import StartScreen
 
-        self.push_screen(StartScreen())
+        # Two modes: "start" (the plain start screen and staff screens) and "session" (everything of a
+        # session). Ending a session removes the whole "session" mode, every screen of it at once.
+        self.add_mode("start", StartScreen)
+        self.switch_mode("start")
         self.set_interval(min(5.0, max(self.idle_seconds / 4, 0.05)), self._check_idle)
 
     async def on_event(self, event: events.Event) -> None:
@@ -79,17 +84,23 @@ class SafetyApp(App[int]):
         from safetyhelper.tui.screens.choose import ChooseScreen
 
         self.session.wipe()
-        self.push_screen(ChooseScreen())
+        self._drop_session_screens()
+        self.add_mode(SESSION_MODE, ChooseScreen)
+        self.switch_mode(SESSION_MODE)
 
-    def show_item(self, index: int) -> None:
-        if index >= len(self.pack.items):
-            from safetyhelper.tui.screens.summary import SummaryScreen
-
-            self.push_screen(SummaryScreen())
-            return
+    def show_checklist(self) -> None:
         from safetyhelper.tui.screens.item import ItemScreen
 
-        self.push_screen(ItemScreen(index))
+        self.push_screen(ItemScreen(0))
+
+    def _drop_session_screens(self) -> None:
+        if SESSION_MODE in self._modes_added:
+            self._modes_added.discard(SESSION_MODE)
+            self.remove_mode(SESSION_MODE)
+
+    def add_mode(self, mode: str, base_screen) -> None:  # type: ignore[override]
+        super().add_mode(mode, base_screen)
+        self._modes_added.add(mode)
 
     # ---------------------------------------------------------------- safety
 
@@ -99,15 +110,16 @@ class SafetyApp(App[int]):
         if self.clipboard:
             self.copy_to_clipboard("")
         self.clear_notifications()
-        # Drop every screen above the start screen (index 1; index 0 is Textual's default screen).
-        while len(self.screen_stack) > 2:
+        self.switch_mode("start")
+        self._drop_session_screens()
+        while len(self.screen_stack) > 1:  # a staff screen or a guide opened from the start screen
             self.pop_screen()
 
     def _check_idle(self) -> None:
         if time.monotonic() - self._last_input < self.idle_seconds:
             return
         self._last_input = time.monotonic()
-        if not self.session.is_empty or len(self.screen_stack) > 2:
+        if not self.session.is_empty or self.current_mode != "start" or len(self.screen_stack) > 1:
             self.action_quick_exit()
 
     def action_toggle_contrast(self) -> None:

@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, SelectionList, Static
+
+from safetyhelper.tui.widgets.footer import KeyFooter
+from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 
@@ -34,7 +36,7 @@ class ChooseScreen(Screen):
             with Horizontal(classes="buttons"):
                 yield Button("Back", id="back")
                 yield Button("Next", id="next", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def selection_list(self) -> SelectionList[str]:
@@ -47,8 +49,9 @@ class ChooseScreen(Screen):
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
         self.app.session.choose(self.selection_list.selected)
-        self.app.show_item(0)
+        self.app.show_checklist()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back to the start: nothing has been done yet, so this ends the session."""
+        self.app.action_quick_exit()

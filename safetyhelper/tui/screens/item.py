@@ -1,4 +1,8 @@
-"""One checklist item: why it matters, what to do, each chosen app's steps, and the outcome."""
+"""The checklist items: why each matters, what to do, each chosen app's steps, and the outcome.
+
+One screen serves every item. The first item's body is built at once and the others just after, while
+the caseworker reads; moving on then only switches which body shows, so a key press redraws at once.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,56 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, RadioButton, RadioSet, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, RadioButton, RadioSet, Static, TabbedContent, TabPane, Tabs
 
+from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.content import Item
-from safetyhelper.session import GuideStep, Outcome
+from safetyhelper.session import GuideStep, Outcome, Session
 from safetyhelper.tui.widgets.steps import StepList
 
 OUTCOMES = list(Outcome)
+
+
+def guides_by_platform(session: Session, item: Item) -> dict[str, list[GuideStep]]:
+    out: dict[str, list[GuideStep]] = {}
+    for gs in session.guides_for(item):
+        out.setdefault(gs.platform.id, []).append(gs)
+    return out
+
+
+class ItemBody(Widget):
+    """Tabs for one item: 'Why it matters' with the general steps, then one tab per chosen app or phone."""
+
+    DEFAULT_CSS = "ItemBody { height: 1fr; }"
+
+    def __init__(self, item: Item, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.item = item
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(classes="item-tabs"):
+            with TabPane(Content("Why it matters"), id="pane-why"):
+                with VerticalScroll():
+                    yield Static(self.item.why, markup=False, classes="why")
+                    yield Static("What to do", classes="subheading")
+                    yield StepList(self.item.steps, numbered=False)
+                    hint = "Use the tabs above for each app's steps." if self.session.chosen else "No apps or phones were picked."
+                    yield Static(hint, classes="muted")
+            for pid, guides in guides_by_platform(self.session, self.item).items():
+                with TabPane(Content(guides[0].platform.name), id=f"pane-{pid}"):
+                    with VerticalScroll():
+                        for gs in guides:
+                            yield Static(gs.guide.title, markup=False, classes="subheading")
+                            if gs.guide.note:
+                                yield Static(gs.guide.note, markup=False, classes="muted")
+                            yield StepList(gs.guide.steps)
+                            yield Static(
+                                f"Press q for the QR code of the official guide (checked {gs.guide.checked:%d %b %Y}).",
+                                markup=False,
+                                classes="muted",
+                            )
 
 
 class ItemScreen(Screen):
@@ -29,83 +76,95 @@ class ItemScreen(Screen):
         Binding("4", "outcome(3)", "Not relevant", show=False),
     ]
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int = 0) -> None:
         super().__init__()
         self.index = index
-        self.item: Item = self.app.pack.items[index]
 
-    def _guides_by_platform(self) -> dict[str, list[GuideStep]]:
-        out: dict[str, list[GuideStep]] = {}
-        for gs in self.app.session.guides_for(self.item):
-            out.setdefault(gs.platform.id, []).append(gs)
-        return out
+    @property
+    def item(self) -> Item:
+        return self.app.pack.items[self.index]
+
+    def _title(self) -> Content:
+        return Content(f"Step {self.index + 1} of {len(self.app.pack.items)}: {self.item.title}")
 
     def compose(self) -> ComposeResult:
-        total = len(self.app.pack.items)
-        yield Static(
-            Content(f"Step {self.index + 1} of {total}: {self.item.title}"), id="item-title", classes="heading"
-        )
-        with TabbedContent(id="item-tabs"):
-            with TabPane(Content("Why it matters"), id="pane-why"):
-                with VerticalScroll():
-                    yield Static(self.item.why, markup=False, classes="why")
-                    yield Static("What to do", classes="subheading")
-                    yield StepList(self.item.steps, numbered=False)
-                    if not self.app.session.chosen:
-                        yield Static("No apps or phones were picked.", classes="muted")
-                    else:
-                        yield Static("Use the tabs above for each app's steps.", classes="muted")
-            for pid, guides in self._guides_by_platform().items():
-                with TabPane(Content(guides[0].platform.name), id=f"pane-{pid}"):
-                    with VerticalScroll():
-                        for gs in guides:
-                            yield Static(gs.guide.title, markup=False, classes="subheading")
-                            if gs.guide.note:
-                                yield Static(gs.guide.note, markup=False, classes="muted")
-                            yield StepList(gs.guide.steps)
-                            yield Static(
-                                f"Press q for the QR code of the official guide (checked {gs.guide.checked:%d %b %Y}).",
-                                markup=False,
-                                classes="muted",
-                            )
-        current = self.app.session.outcome(self.item.id)
+        yield Static(self._title(), id="item-title", classes="heading")
+        with ContentSwitcher(id="item-holder", initial=f"item-{self.index}"):
+            yield ItemBody(self.item, self.app.session, id=f"item-{self.index}")
         with RadioSet(id="outcome") as outcomes:
             outcomes.border_title = "How did it go? Press 1, 2, 3 or 4"
+            current = self.app.session.outcome(self.item.id)
             for n, outcome in enumerate(OUTCOMES, start=1):
                 yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
-        yield Footer()
+        yield KeyFooter()
+
+    @property
+    def holder(self) -> ContentSwitcher:
+        return self.query_one("#item-holder", ContentSwitcher)
 
     @property
     def tabs(self) -> TabbedContent:
-        return self.query_one("#item-tabs", TabbedContent)
+        """The tabs of the item on show."""
+        return self.holder.query_one(f"#item-{self.index} > TabbedContent", TabbedContent)
 
-    @property
-    def outcome_set(self) -> RadioSet:
-        return self.query_one("#outcome", RadioSet)
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._build_the_rest)
+
+    async def _build(self, index: int) -> None:
+        if self.holder.query(f"#item-{index}"):
+            return
+        body = ItemBody(self.app.pack.items[index], self.app.session, id=f"item-{index}")
+        body.display = False
+        await self.holder.mount(body)
+
+    async def _build_the_rest(self) -> None:
+        for index in range(len(self.app.pack.items)):
+            if not self.is_attached:
+                return
+            await self._build(index)
+
+    async def show(self, index: int) -> None:
+        """Move to another item in place."""
+        await self._build(index)
+        self.index = index
+        self.query_one("#item-title", Static).update(self._title())
+        self.holder.current = f"item-{index}"
+        self.tabs.query_one(Tabs).focus()
+        current = self.app.session.outcome(self.item.id)
+        with self.prevent(RadioSet.Changed):
+            for outcome in OUTCOMES:
+                self.query_one(f"#outcome-{outcome.value}", RadioButton).value = outcome is current
 
     @on(RadioSet.Changed, "#outcome")
     def _record(self, event: RadioSet.Changed) -> None:
         self.app.session.record(self.item.id, OUTCOMES[event.index])
 
     def action_outcome(self, index: int) -> None:
-        button = self.query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton)
-        button.value = True
+        self.query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton).value = True
         self.app.session.record(self.item.id, OUTCOMES[index])
 
-    def action_next(self) -> None:
+    async def action_next(self) -> None:
         if self.app.session.outcome(self.item.id) is None:
             self.notify("Choose how this step went first: press 1, 2, 3 or 4.", severity="warning")
             return
-        self.app.show_item(self.index + 1)
+        if self.index + 1 < len(self.app.pack.items):
+            await self.show(self.index + 1)
+        else:
+            from safetyhelper.tui.screens.summary import SummaryScreen
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+            self.app.push_screen(SummaryScreen())
+
+    async def action_back(self) -> None:
+        if self.index == 0:
+            self.app.pop_screen()
+        else:
+            await self.show(self.index - 1)
 
     def action_qr(self) -> None:
         from safetyhelper.tui.screens.qr import QRScreen
 
         pid = (self.tabs.active or "").removeprefix("pane-")
-        guides = self._guides_by_platform().get(pid)
+        guides = guides_by_platform(self.app.session, self.item).get(pid)
         if not guides:
             self.notify("Pick an app tab first, then press q.", severity="information")
             return

@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+
+from safetyhelper.tui.widgets.footer import KeyFooter
+from textual.widgets import Static
 
 
 class CaseNoteScreen(Screen):
@@ -22,7 +24,7 @@ class CaseNoteScreen(Screen):
                 classes="muted",
             )
             yield Static(self.app.session.case_note(), markup=False, id="note-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_copy()

@@ -7,8 +7,9 @@ import math
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.widgets.qrcode import QRCode
 
 REMINDER = "Open it on a phone that only you use. Opening a link leaves it in the browser history."
@@ -47,7 +48,7 @@ class QRScreen(Screen):
                         id="qr-count",
                         classes="muted",
                     )
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def code(self) -> QRCode:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.screens.start import content_status
 
 
@@ -20,4 +21,4 @@ class StaffScreen(Screen):
             for point in pack.staff.points:
                 yield Static("- " + point, markup=False, classes="point")
             yield Static(content_status(pack.oldest_checked, self.app.today)[0], markup=False, classes="muted")
-        yield Footer()
+        yield KeyFooter()

@@ -8,8 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.content import STALE_AFTER_DAYS
 
 
@@ -45,7 +46,7 @@ class StartScreen(Screen):
             with Center():
                 yield Button("Staff quick guide", id="staff-guide")
             yield Static(status, markup=False, id="content-status", classes="stale" if stale else "")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Button.Pressed, "#start-session")
     def action_start(self) -> None:

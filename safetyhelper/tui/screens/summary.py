@@ -6,8 +6,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
+from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.session import Outcome
 
 
@@ -41,7 +42,7 @@ class SummaryScreen(Screen):
             with Horizontal(classes="buttons"):
                 yield Button("Case note", id="case-note", variant="primary")
                 yield Button("End session", id="end-session", variant="warning")
-        yield Footer()
+        yield KeyFooter()
 
     def action_back(self) -> None:
         self.app.pop_screen()
