@@ -61,6 +61,19 @@ def _parser() -> argparse.ArgumentParser:
     content_sub.add_parser(
         "check", parents=[content_opt], help="validate the content pack and print a summary"
     )
+    sheet = sub.add_parser(
+        "sheet", parents=[content_opt], help="make a take-home sheet without the app (every item 'to do')"
+    )
+    sheet.add_argument("--platform", action="append", default=[], metavar="ID", help="a platform id (repeat)")
+    sheet.add_argument("--device", action="append", default=[], metavar="ID", help="a device id (repeat)")
+    sheet.add_argument("--discreet", action="store_true", help="neutral title, no organisation, no helplines unless asked")
+    sheet.add_argument("--large-print", action="store_true", help="body text 16 pt or more, one column")
+    helplines = sheet.add_mutually_exclusive_group()
+    helplines.add_argument("--helplines", dest="helplines", action="store_true", default=None, help="print the helplines box")
+    helplines.add_argument("--no-helplines", dest="helplines", action="store_false", help="leave the helplines out")
+    sheet.add_argument("-o", "--output", metavar="FILE", help="save the sheet as this PDF file")
+    sheet.add_argument("--print", dest="do_print", action="store_true", help="send the sheet to a printer (CUPS)")
+    sheet.add_argument("--printer", metavar="NAME", help="the CUPS printer (default: configured, then the system default)")
     return parser
 
 
@@ -70,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "content":
             return content_check(override)
+        if args.command == "sheet":
+            return make_sheet(args, override)
         return run_app(override, idle_minutes(args.idle_minutes))
     except UsageError as exc:
         print(f"safetyhelper: {exc}", file=sys.stderr)
@@ -90,6 +105,11 @@ def run_app(override: str | None, idle: float) -> int:
 
 def content_check(override: str | None) -> int:
     pack = load_content(override)
+    from safetyhelper.sheet import discreet_problems, font_problems
+
+    problems = font_problems(pack) + discreet_problems(pack)
+    if problems:
+        raise problems[0]
     print(summary(pack))
     stale = pack.stale_links()
     if stale:
@@ -97,6 +117,42 @@ def content_check(override: str | None) -> int:
         for link in stale:
             print(f"  {link.checked}  {link.file}: {link.field}  {link.url}")
     return 0
+
+
+def make_sheet(args: argparse.Namespace, override: str | None) -> int:
+    pack = load_content(override)
+    for option, wanted, kind in (("--platform", args.platform, pack.platforms), ("--device", args.device, pack.devices)):
+        valid = [p.id for p in kind]
+        for pid in wanted:
+            if pid not in valid:
+                raise UsageError(f"{option}: unknown id {pid!r}; expected one of {', '.join(valid)}")
+    if not args.platform and not args.device:
+        raise UsageError("sheet: name at least one --platform or --device")
+    if not args.output and not args.do_print:
+        raise UsageError("sheet: say where the sheet goes: -o FILE, --print, or both")
+    from safetyhelper.printing import PrintError, choose_printer, print_pdf
+    from safetyhelper.sheet import SheetOptions, cli_session, save_pdf, sheet_pdf
+
+    options = SheetOptions(discreet=args.discreet, large_print=args.large_print, helplines=args.helplines)
+    pdf = sheet_pdf(cli_session(pack, [*args.platform, *args.device]), options)
+    status = 0
+    if args.output:
+        try:
+            saved = save_pdf(pdf, args.output)
+        except OSError as exc:
+            print(f"safetyhelper: cannot save {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"Saved the sheet to {saved}")
+    if args.do_print:
+        try:
+            job = print_pdf(pdf, choose_printer(args.printer))
+        except PrintError as exc:
+            hint = "" if args.output else " Save it with -o FILE instead."
+            print(f"safetyhelper: {exc}{hint}", file=sys.stderr)
+            status = 1
+        else:
+            print(f"Sent to the printer: job {job}")
+    return status
 
 
 def summary(pack: ContentPack, today: dt.date | None = None) -> str:

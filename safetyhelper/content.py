@@ -178,6 +178,8 @@ class ContentPack:
     links: tuple[Link, ...]
     #: The folders the pack was read from, shipped first, then the override folder if any.
     sources: tuple[str, ...] = field(default=())
+    #: (relative name, path) of every file read, e.g. ("platforms/x.toml", "/.../x.toml").
+    files: tuple[tuple[str, str], ...] = field(default=())
 
     def platform(self, pid: str) -> Platform | None:
         return next((p for p in self.platforms + self.devices if p.id == pid), None)
@@ -649,6 +651,7 @@ def load_content(
         staff=staff,
         links=tuple(links),
         sources=tuple(str(p) for p in (base_dir, override_dir) if p is not None),
+        files=tuple((name, str(path)) for name, path in sorted(files.items())),
     )
 
 
@@ -657,33 +660,46 @@ def override_from_env(option: str | None) -> str | None:
     return option or os.environ.get(ENV_CONTENT) or None
 
 
-def all_text(pack: ContentPack) -> Iterator[str]:
-    """Every piece of text in the pack a person may see (for font coverage and reading checks)."""
-    for t in pack.topics:
-        yield t.title
-    for it in pack.items:
-        yield from (it.title, it.why)
-        for s in it.steps:
-            yield s.text
-            if s.warning:
-                yield s.warning
+def text_fields(pack: ContentPack) -> Iterator[tuple[str, str, str]]:
+    """(file, field, text) for every piece of text in the pack a person may see or print."""
+    files = dict(pack.files)
+    check = files.get("checklist.toml", "checklist.toml")
+    for i, t in enumerate(pack.topics):
+        yield check, f"topic[{i}].title", t.title
+    for i, it in enumerate(pack.items):
+        yield check, f"item[{i}].title", it.title
+        yield check, f"item[{i}].why", it.why
+        yield from _step_fields(check, f"item[{i}].steps", it.steps)
     for p in pack.platforms + pack.devices:
-        yield p.name
+        f = files.get(f"{p.kind}s/{p.id}.toml", p.id)
+        yield f, "name", p.name
         for g in p.guides:
-            yield from (g.title, g.url)
+            yield f, f"{g.topic}.title", g.title
+            yield f, f"{g.topic}.url", g.url
             if g.note:
-                yield g.note
-            for s in g.steps:
-                yield s.text
-                if s.warning:
-                    yield s.warning
-    for gd in pack.guides:
-        yield from (gd.title, gd.url, gd.about)
-    for h in pack.helplines:
-        yield from (h.name, h.number, h.hours, h.about, *h.nations)
-        if h.url:
-            yield h.url
+                yield f, f"{g.topic}.note", g.note
+            yield from _step_fields(f, f"{g.topic}.steps", g.steps)
+    f = files.get("guides.toml", "guides.toml")
+    for i, gd in enumerate(pack.guides):
+        for key in ("title", "url", "about"):
+            yield f, f"guide[{i}].{key}", getattr(gd, key)
+    f = files.get("helplines.toml", "helplines.toml")
+    for i, h in enumerate(pack.helplines):
+        for key in ("name", "number", "hours", "about", "url"):
+            if getattr(h, key):
+                yield f, f"helpline[{i}].{key}", getattr(h, key)
+    f = files.get("organisation.toml", "organisation.toml")
     o = pack.organisation
-    yield from (o.name, o.contact, o.discreet_title)
-    yield pack.staff.title
-    yield from pack.staff.points
+    for key in ("name", "contact", "discreet_title"):
+        yield f, key, getattr(o, key)
+    f = files.get("staff.toml", "staff.toml")
+    yield f, "title", pack.staff.title
+    for i, point in enumerate(pack.staff.points):
+        yield f, f"points[{i}]", point
+
+
+def _step_fields(file: str, field: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, str, str]]:
+    for j, step in enumerate(steps):
+        yield file, f"{field}[{j}]", step.text
+        if step.warning:
+            yield file, f"{field}[{j}].warning", step.warning

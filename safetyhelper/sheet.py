@@ -1,0 +1,375 @@
+"""The take-home safety sheet: an A4 PDF built in memory with reportlab (no Textual, nothing on disk).
+
+QR codes are drawn as vector squares from the same cached matrices the screen uses. The text font is
+DejaVu Sans, shipped in the package, so every letter in the content pack prints (the content check
+fails on any character the font lacks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from xml.sax.saxutils import escape
+
+from safetyhelper.content import ContentError, ContentPack, Platform, text_fields
+from safetyhelper.qr import QUIET_ZONE, qr_matrix
+from safetyhelper.session import Outcome, Session
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
+
+#: The printed size of a QR code, quiet zone included. The code itself (without the quiet zone) is at
+#: least 36 mm * 45/53 = 30.6 mm wide for the largest code the content check allows (version 7).
+QR_SIZE = 36 * mm
+QR_SIZE_LARGE = 44 * mm
+MIN_CODE_WIDTH = 25 * mm
+
+MARKS = {
+    Outcome.DONE: "✓ Done",
+    Outcome.AT_HOME: "☐ To do",
+    Outcome.NOT_NOW: "☐ When it is safe",
+    Outcome.NOT_RELEVANT: "– Not needed",
+}
+DISCREET_MARKS = {**MARKS, Outcome.NOT_NOW: "☐ Later"}
+
+PHONE_REMINDER = "Open these on a phone that only you use. Point the phone's camera at a code to open the guide."
+
+
+@dataclass(frozen=True, slots=True)
+class SheetOptions:
+    #: Neutral title, no organisation name, nothing that names the service or why; no warnings.
+    discreet: bool = False
+    #: Body text at least 16 pt, one column.
+    large_print: bool = False
+    #: Print the helplines box. None means: yes, unless discreet (a discreet sheet has them only if asked).
+    helplines: bool | None = None
+
+    @property
+    def with_helplines(self) -> bool:
+        return (not self.discreet) if self.helplines is None else self.helplines
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    for name, filename in FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+@lru_cache(maxsize=1)
+def font_characters() -> frozenset[int]:
+    """Code points both sheet fonts can draw."""
+    sets = [set(TTFontFile(str(FONT_DIR / f)).charToGlyph) for f in FONT_FILES.values()]
+    return frozenset(set.intersection(*sets))
+
+
+def font_problems(pack: ContentPack) -> list[ContentError]:
+    """Every piece of text holding a character the sheet font lacks (it would print as a box)."""
+    have = font_characters()
+    problems = []
+    fixed = "".join(set("".join(MARKS.values()) + "".join(DISCREET_MARKS.values()) + PHONE_REMINDER))
+    for file, fld, text in [*text_fields(pack), ("safetyhelper/sheet.py", "MARKS", fixed)]:
+        for ch in text:
+            if ord(ch) not in have and ch not in "\n\t":
+                problems.append(
+                    ContentError(
+                        file,
+                        f"character {ch!r} (U+{ord(ch):04X}) is not in the sheet font (DejaVu Sans): "
+                        "it would print as a box",
+                        field=(fld,),
+                    )
+                )
+                break
+    return problems
+
+
+#: Words a discreet sheet must never hold (the organisation's name is checked too).
+TELLING_WORDS = ("abuse", "domestic", "violence", "refuge", "women's aid")
+
+
+def discreet_problems(pack: ContentPack) -> list[ContentError]:
+    """Text that can print on a discreet sheet but names abuse or the service."""
+    problems = []
+    words = (*TELLING_WORDS, pack.organisation.name.lower())
+    for file, fld, text in text_fields(pack):
+        if not _on_discreet_sheet(file, fld):
+            continue
+        low = text.lower()
+        for word in words:
+            if word in low:
+                problems.append(
+                    ContentError(file, f"says {word!r}, but this text prints on discreet sheets: reword it", field=(fld,))
+                )
+                break
+    return problems
+
+
+def _on_discreet_sheet(file: str, fld: str) -> bool:
+    name = Path(file).name
+    if name == "checklist.toml":
+        return fld.endswith(".title") or (".steps[" in fld and not fld.endswith(".warning"))
+    if Path(file).parent.name in ("platforms", "devices"):
+        return not fld.endswith((".warning", ".note", ".url"))
+    return name == "organisation.toml" and fld == "discreet_title"
+
+
+# --------------------------------------------------------------------------- flowables
+
+
+class QRCode(Flowable):
+    """A QR code drawn as vector squares on a white square (the quiet zone is part of the matrix)."""
+
+    def __init__(self, url: str, size: float):
+        super().__init__()
+        self.url = url
+        self.matrix = qr_matrix(url)
+        self.size = size
+        assert (len(self.matrix) - 2 * QUIET_ZONE) * size / len(self.matrix) >= MIN_CODE_WIDTH
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        c = self.canv
+        n = len(self.matrix)
+        m = self.size / n
+        c.saveState()
+        c.setFillColor(colors.white)
+        c.rect(0, 0, self.size, self.size, stroke=0, fill=1)
+        c.setFillColor(colors.black)
+        path = c.beginPath()
+        for r, row in enumerate(self.matrix):
+            y = self.size - (r + 1) * m
+            col = 0
+            while col < n:
+                if row[col]:
+                    start = col
+                    while col < n and row[col]:
+                        col += 1
+                    path.rect(start * m, y, (col - start) * m, m)
+                else:
+                    col += 1
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+class _Styles:
+    def __init__(self, large: bool):
+        body = 16 if large else 10.5
+        self.body_size = body
+        base = ParagraphStyle("body", fontName=FONT, fontSize=body, leading=body * 1.3, alignment=TA_LEFT)
+        self.body = base
+        self.small = ParagraphStyle("small", parent=base, fontSize=16 if large else 8.5, leading=(16 if large else 8.5) * 1.25)
+        self.title = ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=body * 1.9, leading=body * 2.3, spaceAfter=2)
+        self.h1 = ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=body * 1.4, leading=body * 1.8, spaceBefore=body * 0.9, spaceAfter=body * 0.3)
+        self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=body * 1.1, leading=body * 1.45, spaceBefore=body * 0.6)
+        self.h3 = ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, spaceBefore=body * 0.3)
+        self.step = ParagraphStyle("step", parent=base, leftIndent=body * 1.6, firstLineIndent=-body * 1.2)
+        self.warning = ParagraphStyle("warning", parent=base, leftIndent=body * 1.6, textColor=colors.HexColor("#7a4a00"))
+        self.caption = ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, keepWithNext=0)
+        self.url = ParagraphStyle("url", parent=self.small, splitLongWords=1, wordWrap="CJK")
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def _platform_guides(session: Session) -> list[Platform]:
+    return session.chosen_platforms
+
+
+def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today: dt.date | None = None) -> bytes:
+    """The take-home sheet for ``session`` as PDF bytes (in memory; nothing touches the disk)."""
+    register_fonts()
+    pack = session.pack
+    today = today or dt.date.today()
+    st = _Styles(options.large_print)
+    marks = DISCREET_MARKS if options.discreet else MARKS
+    platforms = _platform_guides(session)
+    used = [g for p in platforms for g in p.guides]
+    checked = min((g.checked for g in used), default=pack.oldest_checked)
+    title = pack.organisation.discreet_title if options.discreet else "Staying safe online: your plan"
+    story: list[Flowable] = [_p(title, st.title)]
+    made = f"{today.day} {today:%B %Y}"
+    story.append(_p(made if options.discreet else f"Made with {pack.organisation.name} on {made}", st.body))
+    story.append(Spacer(1, st.body_size * 0.6))
+    story.append(_p(PHONE_REMINDER, st.body))
+
+    # The checklist: each item's outcome, then the chosen apps' steps for it. Groups are kept whole on a
+    # page (KeepTogether of a flat list): a heading always travels with its first block of steps.
+    lead: list[Flowable] = [_p("Your checklist", st.h1)]
+    for item in pack.items:
+        outcome = session.outcome(item.id) or Outcome.AT_HOME
+        groups: list[list[Flowable]] = []
+        if outcome is not Outcome.NOT_RELEVANT:
+            guides = session.guides_for(item)
+            if not guides:
+                groups.append([_p(f"{n}. {s.text}", st.step) for n, s in enumerate(item.steps, 1)])
+            for gs in guides:
+                steps: list[Flowable] = [_p(f"{gs.platform.name}: {gs.guide.title}", st.h3)]
+                for n, step in enumerate(gs.guide.steps, 1):
+                    if step.warning and not options.discreet:
+                        steps.append(_p(f"Could be noticed: {step.warning}", st.warning))
+                    steps.append(_p(f"{n}. {step.text}", st.step))
+                groups.append(steps)
+        heading = [*lead, _p(f"{marks[outcome]}: {item.title}", st.h2)]
+        lead = []
+        first, rest = (groups[0], groups[1:]) if groups else ([], [])
+        story.append(KeepTogether(heading + first))
+        story.extend(KeepTogether(g) for g in rest)
+
+    # The official guides, as QR codes with a caption and the address as text.
+    lead = [_p("Official guides", st.h1)]
+    for p in platforms:
+        story.append(KeepTogether(lead + _guides_block(p, st, pack, large=options.large_print)))
+        lead = []
+
+    if options.with_helplines:
+        story.append(_helplines(pack, st, discreet=options.discreet))
+    if not options.discreet:
+        story.append(Spacer(1, st.body_size))
+        story.append(_p(pack.organisation.contact, st.body))
+
+    footer = f"Guides checked on {checked.day} {checked:%B %Y}"
+
+    def on_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, st.small.fontSize)
+        canvas.drawString(doc.leftMargin, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - doc.rightMargin, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author="",
+        subject="",
+        creator="",
+        producer="",
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return out.getvalue()
+
+
+def _guides_block(platform: Platform, st: _Styles, pack: ContentPack, *, large: bool) -> list[Flowable]:
+    size = QR_SIZE_LARGE if large else QR_SIZE
+    cells = []
+    for g in platform.guides:
+        topic = pack.topic(g.topic)
+        caption = [_p(g.title, st.caption), _p(g.url, st.url)]
+        if topic:
+            caption.insert(0, _p(topic.title, st.small))
+        cells.append((QRCode(g.url, size), caption))
+    width = A4[0] - 36 * mm
+    if large:
+        rows = [[code, caption] for code, caption in cells]
+        table = Table(rows, colWidths=[size + 4 * mm, width - size - 4 * mm])
+    else:
+        cols = 3
+        rows = []
+        for i in range(0, len(cells), cols):
+            chunk = cells[i : i + cols]
+            rows.append([code for code, _ in chunk] + [""] * (cols - len(chunk)))
+            rows.append([caption for _, caption in chunk] + [""] * (cols - len(chunk)))
+        table = Table(rows, colWidths=[width / cols] * cols)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return [_p(platform.name, st.h2), table]
+
+
+def _helplines(pack: ContentPack, st: _Styles, *, discreet: bool) -> Flowable:
+    rows = []
+    for hid in pack.organisation.helplines:
+        h = pack.helpline(hid)
+        if h is None:
+            continue
+        text = f"<b>{escape(h.name)}</b>: {escape(h.number)}. {escape(h.hours)}"
+        if len(h.nations) < 4:
+            text += f" ({escape(', '.join(h.nations))})"
+        rows.append([Paragraph(text, st.body)])
+    box = Table([[_p("Useful numbers" if discreet else "Help and advice", st.h2)], *rows], colWidths=[A4[0] - 36 * mm])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return KeepTogether([Spacer(1, st.body_size), box])
+
+
+def cli_session(pack: ContentPack, ids: Iterable[str]) -> Session:
+    """A session for a sheet made from the command line: every item 'to do'."""
+    session = Session(pack)
+    session.choose(list(ids))
+    for item in pack.items:
+        session.record(item.id, Outcome.AT_HOME)
+    return session
+
+
+def save_pdf(pdf: bytes, path: str | Path, *, overwrite: bool = True) -> Path:
+    """Write the sheet where the caseworker asked, readable by its owner only (0600), atomically."""
+    import os
+    import tempfile
+
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise OSError(f"{target} is a folder; give a file name such as sheet.pdf")
+    if not overwrite and target.exists():
+        raise FileExistsError(f"{target} already exists; choose another name")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".sheet-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(pdf)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

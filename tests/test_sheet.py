@@ -1,0 +1,240 @@
+"""The take-home sheet: real PDF text extraction (pypdfium2), rasterising and decoding (zxing-cpp)."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+import zxingcpp
+
+from conftest import override_with, run_cli, shipped_text
+from safetyhelper.content import ContentError, load_content
+from safetyhelper.session import Outcome, Session
+from safetyhelper.sheet import MIN_CODE_WIDTH, SheetOptions, cli_session, discreet_problems, font_problems, sheet_pdf
+
+PACK = load_content()
+ALL = [p.id for p in PACK.platforms + PACK.devices]
+TODAY = dt.date(2026, 11, 24)
+
+
+def pdf_text(pdf: bytes) -> str:
+    doc = pdfium.PdfDocument(pdf)
+    return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and hyphen-free wraps joined, for phrase searches."""
+    # pdfium reports a hyphen that ends a line as U+FFFE (it guesses a soft hyphen): it was a real "-".
+    return re.sub(r"\s+", " ", text.replace("\r", "").replace("\ufffe", "-"))
+
+
+def decode_pages(pdf: bytes, dpi: int = 150) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    found = []
+    for i in range(len(doc)):
+        image = doc[i].render(scale=dpi / 72, grayscale=True).to_pil()
+        found += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return found
+
+
+def font_sizes(pdf: bytes) -> list[tuple[float, str]]:
+    """(font size, character) for every printable character in the PDF."""
+    doc = pdfium.PdfDocument(pdf)
+    out = []
+    for i in range(len(doc)):
+        tp = doc[i].get_textpage()
+        for j in range(tp.count_chars()):
+            ch = chr(pdfium_c.FPDFText_GetUnicode(tp, j))
+            if not ch.isspace() and ch != "\x00":
+                out.append((pdfium_c.FPDFText_GetFontSize(tp, j), ch))
+    return out
+
+
+def full_session() -> Session:
+    s = Session(PACK)
+    s.choose(ALL)
+    for item, outcome in zip(PACK.items, [Outcome.DONE, Outcome.AT_HOME, Outcome.NOT_NOW, Outcome.DONE, Outcome.NOT_RELEVANT]):
+        s.record(item.id, outcome)
+    return s
+
+
+@pytest.fixture(scope="module")
+def full_pdf() -> bytes:
+    return sheet_pdf(full_session(), today=TODAY)
+
+
+def test_every_qr_code_on_a_sheet_with_everything_decodes_to_its_url(full_pdf):
+    found = decode_pages(full_pdf, dpi=150)
+    expected = [g.url for p in PACK.platforms + PACK.devices for g in p.guides]
+    assert sorted(found) == sorted(expected)
+
+
+def test_sheet_text_holds_each_item_outcome_and_url(full_pdf):
+    text = flat(pdf_text(full_pdf))
+    assert "Staying safe online: your plan" in text and "Made with Clean Slate on 24 November 2026" in text
+    assert "✓ Done: What you post can travel" in text
+    assert "☐ To do: Check your settings again" in text
+    assert "☐ When it is safe: Turn off location" in text
+    assert "Not needed: Block, mute and report" in text
+    assert "Open these on a phone that only you use" in text
+    assert "Could be noticed:" in text
+    assert f"Guides checked on {PACK.oldest_checked.day} {PACK.oldest_checked:%B %Y}" in text
+    nospace = text.replace(" ", "")
+    for p in PACK.platforms + PACK.devices:
+        for g in p.guides:
+            assert g.url in nospace, g.url  # URLs may wrap across lines
+    for hid in PACK.organisation.helplines:
+        assert PACK.helpline(hid).number in text
+
+
+def test_qr_codes_are_vectors_at_least_25mm(full_pdf):
+    doc = pdfium.PdfDocument(full_pdf)
+    for i in range(len(doc)):
+        kinds = {obj.type for obj in doc[i].get_objects()}
+        assert pdfium_c.FPDF_PAGEOBJ_IMAGE not in kinds  # no bitmaps anywhere
+    assert MIN_CODE_WIDTH >= 25 * 72 / 25.4 - 1e-6
+    # Decoding at 150 dpi would fail for a tiny code; also check the drawn size from the render.
+    page = doc[len(doc) - 2]
+    image = page.render(scale=150 / 72, grayscale=True).to_pil()
+    for r in zxingcpp.read_barcodes(image):
+        side_px = abs(r.position.top_right.x - r.position.top_left.x)
+        assert side_px / 150 * 25.4 >= 25, r.text  # finder-to-finder width in mm
+
+
+def test_one_platform_and_all_layouts_do_not_overlap():
+    for ids in (["snapchat"], ALL):
+        for options in (SheetOptions(), SheetOptions(large_print=True)):
+            pdf = sheet_pdf(cli_session(PACK, ids), options, today=TODAY)
+            doc = pdfium.PdfDocument(pdf)
+            for i in range(len(doc)):
+                tp = doc[i].get_textpage()
+                boxes = [tp.get_rect(k) for k in range(tp.count_rects())]
+                for a in range(len(boxes)):
+                    for b in range(a + 1, len(boxes)):
+                        l1, b1, r1, t1 = boxes[a]
+                        l2, b2, r2, t2 = boxes[b]
+                        overlap_w = min(r1, r2) - max(l1, l2)
+                        overlap_h = min(t1, t2) - max(b1, b2)
+                        assert overlap_w <= 0.5 or overlap_h <= 0.5, (ids, options, i, boxes[a], boxes[b])
+            assert sorted(decode_pages(pdf)) == sorted(g.url for pid in ids for g in PACK.platform(pid).guides)
+
+
+def test_item_headings_are_never_alone_at_the_bottom_of_a_page(full_pdf):
+    doc = pdfium.PdfDocument(full_pdf)
+    for i in range(len(doc)):
+        lines = [l for l in doc[i].get_textpage().get_text_range().splitlines() if l.strip()]
+        body = [l for l in lines if not l.startswith("Guides checked on")]
+        assert body, f"page {i + 1} is empty"
+        last = body[-1]
+        assert not re.match(r"^(✓|☐|–) ", last), f"page {i + 1} ends with a heading: {last}"
+
+
+def test_discreet_sheet_reveals_nothing(tmp_path):
+    pdf = sheet_pdf(full_session(), SheetOptions(discreet=True), today=TODAY)
+    text = flat(pdf_text(pdf)).lower()
+    assert PACK.organisation.discreet_title.lower() in text
+    for word in [PACK.organisation.name.lower(), "abuse", "domestic", "violence", "could be noticed", "when it is safe"]:
+        assert word not in text, word
+    for h in PACK.helplines:
+        assert h.number not in text and h.name.lower() not in text
+    meta = pdfium.PdfDocument(pdf).get_metadata_dict()
+    assert PACK.organisation.name not in " ".join(meta.values())
+
+
+def test_discreet_sheet_has_helplines_only_when_asked():
+    pdf = sheet_pdf(full_session(), SheetOptions(discreet=True, helplines=True), today=TODAY)
+    text = flat(pdf_text(pdf))
+    for hid in PACK.organisation.helplines:
+        assert PACK.helpline(hid).number in text
+    assert PACK.organisation.name not in text
+
+
+def test_no_helplines_option():
+    pdf = sheet_pdf(full_session(), SheetOptions(helplines=False), today=TODAY)
+    text = flat(pdf_text(pdf))
+    assert "Help and advice" not in text and "0808 2000 247" not in text
+
+
+def test_large_print_has_no_text_under_16pt():
+    pdf = sheet_pdf(cli_session(PACK, ["facebook", "iphone"]), SheetOptions(large_print=True), today=TODAY)
+    sizes = font_sizes(pdf)
+    assert sizes and min(size for size, _ in sizes) >= 16 - 0.01
+    normal = font_sizes(sheet_pdf(cli_session(PACK, ["facebook"]), today=TODAY))
+    assert min(size for size, _ in normal) < 16  # the check can tell the difference
+
+
+def test_welsh_and_polish_round_trip(tmp_path):
+    org = re.sub(r'(?m)^name = ".*"$', 'name = "Cymorth Ŵyr a Ŷd — Pomoc ąłż"', shipped_text("organisation.toml"))
+    override_with(tmp_path, {"organisation.toml": org})
+    pack = load_content(tmp_path)
+    assert font_problems(pack) == []
+    pdf = sheet_pdf(cli_session(pack, ["x"]), today=TODAY)
+    text = pdf_text(pdf)
+    assert "Cymorth Ŵyr a Ŷd — Pomoc ąłż" in text
+    assert "ŵ" in "Cymorth Ŵyr".lower() and "ŷ" in "Ŷd".lower()
+
+
+def test_content_check_fails_on_a_character_the_font_lacks(tmp_path):
+    org = re.sub(r'(?m)^name = ".*"$', 'name = "Help \u4e2d centre"', shipped_text("organisation.toml"))
+    override_with(tmp_path, {"organisation.toml": org})
+    problems = font_problems(load_content(tmp_path))
+    assert problems and problems[0].file.endswith("organisation.toml") and problems[0].field == "name"
+    assert "U+4E2D" in problems[0].message
+    result = run_cli("content", "check", "--content", str(tmp_path))
+    assert result.returncode == 2 and "organisation.toml: name: character" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_shipped_pack_prints_every_character_and_nothing_telling_on_discreet_sheets():
+    assert font_problems(PACK) == []
+    assert discreet_problems(PACK) == []
+
+
+def test_content_check_fails_on_telling_words_in_discreet_text(tmp_path):
+    text = shipped_text("platforms/x.toml").replace('title = "Block an account"', 'title = "Block an abuser"')
+    override_with(tmp_path, {"platforms/x.toml": text})
+    problems = discreet_problems(load_content(tmp_path))
+    assert problems and problems[0].file.endswith("x.toml") and problems[0].field == "blocking.title"
+    result = run_cli("content", "check", "--content", str(tmp_path))
+    assert result.returncode == 2 and "x.toml: blocking.title: says 'abuse'" in result.stderr
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_sheet_command_writes_a_pdf(tmp_path):
+    out = tmp_path / "sheet.pdf"
+    result = run_cli("sheet", "--platform", "facebook", "--platform", "instagram", "--device", "iphone", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert (out.stat().st_mode & 0o777) == 0o600
+    text = flat(pdf_text(pdf))
+    assert "☐ To do: What you post can travel" in text  # every item 'to do'
+    assert sorted(decode_pages(pdf)) == sorted(g.url for pid in ["facebook", "instagram", "iphone"] for g in PACK.platform(pid).guides)
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temp file left beside it
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--platform", "myspace", "-o", "x.pdf"], "--platform: unknown id 'myspace'; expected one of facebook"),
+        (["--device", "facebook", "-o", "x.pdf"], "--device: unknown id 'facebook'; expected one of android, iphone"),
+        (["-o", "x.pdf"], "name at least one --platform or --device"),
+        (["--platform", "x"], "-o FILE, --print, or both"),
+    ],
+)
+def test_sheet_command_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    result = run_cli("sheet", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_sheet_command_cannot_save_into_a_missing_folder(tmp_path):
+    result = run_cli("sheet", "--platform", "x", "-o", str(tmp_path / "no" / "such" / "sheet.pdf"))
+    assert result.returncode == 1 and "cannot save" in result.stderr and "Traceback" not in result.stderr
