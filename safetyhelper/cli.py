@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help=f"wipe the session after N minutes with no key or mouse (default 10; or set {ENV_IDLE})",
     )
+    parser.add_argument("--printer", metavar="NAME", default=None, help="the CUPS printer for take-home sheets")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     content = sub.add_parser("content", help="check the content pack")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return content_check(override)
         if args.command == "sheet":
             return make_sheet(args, override)
-        return run_app(override, idle_minutes(args.idle_minutes))
+        return run_app(override, idle_minutes(args.idle_minutes), args.printer)
     except UsageError as exc:
         print(f"safetyhelper: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,11 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def run_app(override: str | None, idle: float) -> int:
+def run_app(override: str | None, idle: float, printer: str | None = None) -> int:
     pack = load_content(override)
     from safetyhelper.tui.app import run  # Textual loads only when the app starts
 
-    return run(pack, idle_minutes=idle)
+    return run(pack, idle_minutes=idle, printer=printer)
 
 
 def content_check(override: str | None) -> int:

@@ -272,8 +272,9 @@ def _check_one(
             response = _request(session, method, url, limit)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a result, never a traceback
             reason, network = describe_error(exc, limit)
-            if network and limit < timeout and clock.remaining() <= 0:
-                reason = NOT_CHECKED_DEADLINE if reason.startswith("timed out") else reason
+            if reason.startswith("timed out") and limit < timeout and clock.remaining() <= 0:
+                # Cut short by the overall deadline, not the server's fault nor proof of no network.
+                reason, network = NOT_CHECKED_DEADLINE, False
             return _Outcome("unreachable", reason=reason, elapsed_ms=ms(), network_failure=network)
         status = response.status_code
         final = response.url or url

@@ -53,9 +53,15 @@ class SafetyApp(App[int]):
         *,
         idle_seconds: float = DEFAULT_IDLE_MINUTES * 60,
         today: dt.date | None = None,
+        printer: str | None = None,
+        sheet_defaults: dict[str, bool] | None = None,
     ) -> None:
         super().__init__()
         self.pack = pack
+        #: The CUPS printer from the option or configuration; None means the system default.
+        self.printer = printer
+        #: Default sheet options (discreet, large_print) from configuration.
+        self.sheet_defaults = dict(sheet_defaults or {})
         #: Fixed in tests so that the content-status line does not age; None means the real date.
         self.today = today
         self.session = Session(pack)
@@ -126,13 +132,19 @@ class SafetyApp(App[int]):
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
 
-def make_app(pack: ContentPack, *, idle_minutes: float | None = None, today: dt.date | None = None) -> SafetyApp:
+def make_app(
+    pack: ContentPack,
+    *,
+    idle_minutes: float | None = None,
+    today: dt.date | None = None,
+    printer: str | None = None,
+) -> SafetyApp:
     """The one way to build the app: the CLI, the tests and the snapshots all call this."""
     minutes = DEFAULT_IDLE_MINUTES if idle_minutes is None else idle_minutes
-    return SafetyApp(pack, idle_seconds=minutes * 60, today=today)
+    return SafetyApp(pack, idle_seconds=minutes * 60, today=today, printer=printer)
 
 
-def run(pack: ContentPack, *, idle_minutes: float | None = None) -> int:
-    app = make_app(pack, idle_minutes=idle_minutes)
+def run(pack: ContentPack, *, idle_minutes: float | None = None, printer: str | None = None) -> int:
+    app = make_app(pack, idle_minutes=idle_minutes, printer=printer)
     app.run()
     return app.return_code or 0

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from safetyhelper.tui.widgets.footer import KeyFooter
+from safetyhelper.printing import PrintError, choose_printer, print_pdf
 from safetyhelper.session import Outcome
+from safetyhelper.sheet import save_pdf, sheet_pdf
+from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, SheetRequest, YesNoDialog
 
 
 class SummaryScreen(Screen):
     BINDINGS = [
         ("b", "back", "Back"),
+        ("p", "print_sheet", "Print"),
+        ("s", "save_sheet", "Save PDF"),
         ("c", "case_note", "Case note"),
         ("e", "end", "End session"),
     ]
@@ -36,9 +41,8 @@ class SummaryScreen(Screen):
                     when = " (when it is safe)" if session.outcome(item.id) is Outcome.NOT_NOW else ""
                     yield Static(f"- {item.title}{when}", markup=False, classes="take-home")
             with Horizontal(id="sheet-actions", classes="buttons"):
-                # The take-home sheet (its own issue) plugs in here.
-                yield Button("Print take-home sheet", id="print-sheet", disabled=True, tooltip="Coming soon")
-                yield Button("Save as PDF", id="save-pdf", disabled=True, tooltip="Coming soon")
+                yield Button("Print take-home sheet", id="print-sheet")
+                yield Button("Save as PDF", id="save-pdf")
             with Horizontal(classes="buttons"):
                 yield Button("Case note", id="case-note", variant="primary")
                 yield Button("End session", id="end-session", variant="warning")
@@ -56,3 +60,61 @@ class SummaryScreen(Screen):
     @on(Button.Pressed, "#end-session")
     def action_end(self) -> None:
         self.app.action_quick_exit()
+
+    # ---------------------------------------------------------------- the take-home sheet
+
+    @on(Button.Pressed, "#print-sheet")
+    def action_print_sheet(self) -> None:
+        self.app.push_screen(SheetDialog(save=False, **self.app.sheet_defaults), self._print_chosen)
+
+    @on(Button.Pressed, "#save-pdf")
+    def action_save_sheet(self) -> None:
+        self.app.push_screen(SheetDialog(save=True, **self.app.sheet_defaults), self._save_chosen)
+
+    def _print_chosen(self, request: SheetRequest | None) -> None:
+        if request is not None:
+            self._busy = BusyDialog("Making the sheet...", 2)
+            self.app.push_screen(self._busy)
+            self._print_worker(request)
+
+    def _save_chosen(self, request: SheetRequest | None) -> None:
+        if request is not None:
+            self._busy = BusyDialog("Making the sheet...", 2)
+            self.app.push_screen(self._busy)
+            self._save_worker(request)
+
+    @work(thread=True, exclusive=True, group="sheet")
+    def _print_worker(self, request: SheetRequest) -> None:
+        pdf = sheet_pdf(self.app.session, request.options)
+        self.app.call_from_thread(self._busy.advance, "Sending it to the printer...")
+        try:
+            job = print_pdf(pdf, choose_printer(None, self.app.printer))
+        except PrintError as exc:
+            self.app.call_from_thread(self._print_failed, str(exc))
+        else:
+            self.app.call_from_thread(self._done, f"Sent to the printer. Job {job}.")
+
+    @work(thread=True, exclusive=True, group="sheet")
+    def _save_worker(self, request: SheetRequest) -> None:
+        pdf = sheet_pdf(self.app.session, request.options)
+        self.app.call_from_thread(self._busy.advance, "Saving...")
+        try:
+            saved = save_pdf(pdf, request.path, overwrite=False)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.app.call_from_thread(self._done, f"Not saved: {reason}", "error")
+        else:
+            self.app.call_from_thread(self._done, f"Saved to {saved}")
+
+    def _done(self, message: str, severity: str = "information") -> None:
+        self.app.pop_screen()  # the progress dialog
+        self.notify(message, severity=severity, timeout=8)
+
+    def _print_failed(self, message: str) -> None:
+        self.app.pop_screen()
+
+        def answer(save: bool | None) -> None:
+            if save:
+                self.action_save_sheet()
+
+        self.app.push_screen(YesNoDialog(f"{message} Save the sheet as a PDF instead?", "Save as PDF", "Not now"), answer)

@@ -1,0 +1,158 @@
+"""Check the guide links, for staff, from the start screen (never during a session).
+
+The check runs in a thread worker; the progress bar and the table are updated through
+``app.call_from_thread``. Leaving the screen stops the check.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, ProgressBar, Static
+
+from safetyhelper.links import LinkResult, check_links, counts, no_network
+from safetyhelper.tui.widgets.footer import KeyFooter
+
+#: Problems first, so staff see them without scrolling.
+_ORDER = {"broken": 0, "unreachable": 1, "redirected": 2, "ok": 3}
+
+
+def status_label(r: LinkResult) -> str:
+    if r.status == "ok":
+        return "OK"
+    if r.status == "redirected":
+        return "Moved"
+    if r.status == "broken":
+        return f"Broken ({r.http_status})" if r.http_status else "Broken"
+    return "Unreachable"
+
+
+def where_label(r: LinkResult) -> str:
+    if r.status == "redirected":
+        return f"{r.url} -> {r.final_url}"
+    if r.status in ("broken", "unreachable") and r.reason:
+        return f"{r.url} ({r.reason})"
+    return r.url
+
+
+def file_label(file: str) -> str:
+    path = Path(file)
+    return f"{path.parent.name}/{path.name}" if path.parent.name in ("platforms", "devices") else path.name
+
+
+class LinkCheckScreen(Screen):
+    """Checks every link of the loaded content pack and lists what it found."""
+
+    DEFAULT_CSS = """
+    LinkCheckScreen #links { height: 1fr; }
+    LinkCheckScreen #links-title { text-style: bold; color: $text-primary; padding: 0 1; }
+    LinkCheckScreen #links-status { padding: 0 1; color: $text-muted; }
+    LinkCheckScreen #links-status.-problems { color: $text-warning; }
+    LinkCheckScreen #links-progress { padding: 0 1; height: 1; }
+    LinkCheckScreen #links-table { height: 1fr; margin: 1 1 0 1; }
+    """
+
+    BINDINGS = [("b", "back", "Back")]
+
+    def __init__(self, *, timeout: float = 10.0, deadline: float = 120.0, backoff: float = 0.5) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.deadline = deadline
+        self.backoff = backoff
+        #: The results once the check has finished (None while it runs).
+        self.results: list[LinkResult] | None = None
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        total = len({link.url for link in self.app.pack.links})
+        with Vertical(id="links"):
+            yield Static("Check the guide links", id="links-title", markup=False)
+            yield Static(f"Checking {total} links. This can take a minute.", id="links-status", markup=False)
+            yield ProgressBar(total=total, show_eta=False, id="links-progress")
+            yield DataTable(id="links-table", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Status", "File", "Title", "Link (or where it lands)")
+        if self.app.current_mode != "start" or not self.app.session.is_empty:
+            # Only ever offered on the start screen; refuse rather than make requests during a session.
+            self._set_status("The link check is only for staff, from the start screen.", problems=True)
+            return
+        self.check()
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    def action_back(self) -> None:
+        self._cancel.set()
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="link-check")
+    def check(self) -> None:
+        links = self.app.pack.links
+
+        def progress(done: int, total: int, result: LinkResult) -> None:
+            self._call(self._show_progress, done)
+
+        results = check_links(
+            links,
+            timeout=self.timeout,
+            deadline=self.deadline,
+            backoff=self.backoff,
+            progress=progress,
+            cancel=self._cancel,
+        )
+        self._call(self._show_results, results)
+
+    def _call(self, method, *args) -> None:
+        """Run ``method`` on the event loop, unless the screen has gone (or the app has closed)."""
+        if self._cancel.is_set():
+            return
+        try:
+            self.app.call_from_thread(method, *args)
+        except RuntimeError:  # the app is no longer running
+            self._cancel.set()
+
+    def _show_progress(self, done: int) -> None:
+        if self.is_attached:
+            self.query_one(ProgressBar).update(progress=done)
+
+    def _set_status(self, text: str, *, problems: bool = False) -> None:
+        status = self.query_one("#links-status", Static)
+        status.update(Content(text))
+        status.set_class(problems, "-problems")
+
+    def _show_results(self, results: list[LinkResult]) -> None:
+        self.results = results
+        if not self.is_attached:
+            return
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=bar.total)
+        table = self.query_one(DataTable)
+        table.clear()
+        for i, r in sorted(enumerate(results), key=lambda ir: (_ORDER[ir[1].status], ir[0])):
+            table.add_row(
+                Content(status_label(r)),
+                Content(file_label(r.file)),
+                Content(r.title),
+                Content(where_label(r)),
+                key=str(i),
+            )
+        c = counts(results)
+        if no_network(results):
+            self._set_status("None of the links could be reached: this computer looks offline.", problems=True)
+            return
+        line = (
+            f"{c['ok']} OK, {c['redirected']} moved, {c['broken']} broken, {c['unreachable']} unreachable."
+        )
+        problems = bool(c["redirected"] or c["broken"] or c["unreachable"])
+        if problems:
+            line += " Ask your admin to update the content files."
+        self._set_status(line, problems=problems)
