@@ -156,27 +156,96 @@ class QRCode(Flowable):
         return self.size, self.size
 
     def draw(self) -> None:
-        c = self.canv
-        n = len(self.matrix)
-        m = self.size / n
-        c.saveState()
-        c.setFillColor(colors.white)
-        c.rect(0, 0, self.size, self.size, stroke=0, fill=1)
-        c.setFillColor(colors.black)
-        path = c.beginPath()
-        for r, row in enumerate(self.matrix):
-            y = self.size - (r + 1) * m
-            col = 0
-            while col < n:
-                if row[col]:
-                    start = col
-                    while col < n and row[col]:
-                        col += 1
-                    path.rect(start * m, y, (col - start) * m, m)
-                else:
+        # The squares as PDF path operators, made once per code and size (a sheet has dozens of codes of
+        # thousands of squares; building them through the canvas API each time is most of the cost).
+        self.canv.addLiteral(_qr_path(self.url, self.size))
+
+
+@lru_cache(maxsize=256)
+def _qr_path(url: str, size: float) -> str:
+    """PDF operators that paint a white square, then every run of dark modules of ``url``'s code."""
+    matrix = qr_matrix(url)
+    n = len(matrix)
+    m = size / n
+    ops = ["q", "1 g", f"0 0 {size:.3f} {size:.3f} re f", "0 g"]
+    for r, row in enumerate(matrix):
+        y = size - (r + 1) * m
+        col = 0
+        while col < n:
+            if row[col]:
+                start = col
+                while col < n and row[col]:
                     col += 1
-        c.drawPath(path, stroke=0, fill=1)
-        c.restoreState()
+                ops.append(f"{start * m:.3f} {y:.3f} {(col - start) * m:.3f} {m:.3f} re")
+            else:
+                col += 1
+    ops += ["f", "Q"]
+    return "\n".join(ops)
+
+
+@lru_cache(maxsize=8192)
+def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    """Greedy word wrap to ``width`` points; a word longer than a line (a URL) breaks between characters."""
+    space = pdfmetrics.stringWidth(" ", font, size)
+    lines: list[str] = []
+    line, line_w = "", 0.0
+    for word in text.split():
+        w = pdfmetrics.stringWidth(word, font, size)
+        if line and line_w + space + w <= width:
+            line, line_w = f"{line} {word}", line_w + space + w
+            continue
+        if line:
+            lines.append(line)
+        while w > width:  # break a long word
+            cut = len(word)
+            while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+            w = pdfmetrics.stringWidth(word, font, size)
+        line, line_w = word, w
+    if line:
+        lines.append(line)
+    return tuple(lines)
+
+
+class Text(Flowable):
+    """One paragraph of plain text in one font, optionally with a label (like "3.") hanging to its left.
+
+    Much lighter than a Paragraph (no markup), and its line breaks are cached across sheets.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, *, label: str = "", font: str | None = None):
+        super().__init__()
+        self.text = text
+        self.style = style
+        self.label = label
+        self.font = font or style.fontName
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+        self._lines: tuple[str, ...] = ()
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        width = avail_width - self.style.leftIndent - self.style.rightIndent
+        self._lines = wrap_text(self.text, self.font, self.style.fontSize, max(width, 10.0))
+        self.height = len(self._lines) * self.style.leading
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        st = self.style
+        c.setFont(self.font, st.fontSize)
+        c.setFillColor(st.textColor)
+        # First baseline: one leading down, less the descent (as a Paragraph places it).
+        y = self.height - st.leading + (st.leading - st.fontSize) / 2 + st.fontSize * 0.2
+        if self.label:
+            c.drawRightString(st.leftIndent - st.fontSize * 0.35, y, self.label)
+        text = c.beginText(st.leftIndent, y)
+        text.setFont(self.font, st.fontSize, st.leading)
+        for line in self._lines:
+            text.textLine(line)
+        c.drawText(text)
 
 
 # --------------------------------------------------------------------------- the sheet
@@ -193,14 +262,14 @@ class _Styles:
         self.h1 = ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=body * 1.4, leading=body * 1.8, spaceBefore=body * 0.9, spaceAfter=body * 0.3)
         self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=body * 1.1, leading=body * 1.45, spaceBefore=body * 0.6)
         self.h3 = ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, spaceBefore=body * 0.3)
-        self.step = ParagraphStyle("step", parent=base, leftIndent=body * 1.6, firstLineIndent=-body * 1.2)
+        self.step = ParagraphStyle("step", parent=base, leftIndent=body * 1.8)
         self.warning = ParagraphStyle("warning", parent=base, leftIndent=body * 1.6, textColor=colors.HexColor("#7a4a00"))
         self.caption = ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, keepWithNext=0)
-        self.url = ParagraphStyle("url", parent=self.small, splitLongWords=1, wordWrap="CJK")
+        self.url = ParagraphStyle("url", parent=self.small)
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+def _p(text: str, style: ParagraphStyle, label: str = "") -> Text:
+    return Text(text, style, label=label)
 
 
 def _platform_guides(session: Session) -> list[Platform]:
@@ -233,13 +302,13 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
         if outcome is not Outcome.NOT_RELEVANT:
             guides = session.guides_for(item)
             if not guides:
-                groups.append([_p(f"{n}. {s.text}", st.step) for n, s in enumerate(item.steps, 1)])
+                groups.append([_p(s.text, st.step, f"{n}.") for n, s in enumerate(item.steps, 1)])
             for gs in guides:
                 steps: list[Flowable] = [_p(f"{gs.platform.name}: {gs.guide.title}", st.h3)]
                 for n, step in enumerate(gs.guide.steps, 1):
                     if step.warning and not options.discreet:
                         steps.append(_p(f"Could be noticed: {step.warning}", st.warning))
-                    steps.append(_p(f"{n}. {step.text}", st.step))
+                    steps.append(_p(step.text, st.step, f"{n}."))
                 groups.append(steps)
         heading = [*lead, _p(f"{marks[outcome]}: {item.title}", st.h2)]
         lead = []

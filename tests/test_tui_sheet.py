@@ -68,7 +68,7 @@ async def test_print_from_the_summary_through_cups(cups, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = " ".join(visible_text(app).split())
-    assert f"Sent to the printer. Job {QUEUE}-" in shown, shown
+    assert f"Sent to the printer. Job {QUEUE}-" in shown, shown  # stays on the summary, not just a toast
     printed = wait_for_new_pdf(out_dir, before)
     assert sorted(decode_pages(printed.read_bytes(), dpi=200)) == expected_urls()
     printed.unlink()

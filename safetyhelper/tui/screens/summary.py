@@ -43,6 +43,7 @@ class SummaryScreen(Screen):
             with Horizontal(id="sheet-actions", classes="buttons"):
                 yield Button("Print take-home sheet", id="print-sheet")
                 yield Button("Save as PDF", id="save-pdf")
+            yield Static("", id="sheet-status", markup=False, classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button("Case note", id="case-note", variant="primary")
                 yield Button("End session", id="end-session", variant="warning")
@@ -108,6 +109,7 @@ class SummaryScreen(Screen):
 
     def _done(self, message: str, severity: str = "information") -> None:
         self.app.pop_screen()  # the progress dialog
+        self.query_one("#sheet-status", Static).update(message)
         self.notify(message, severity=severity, timeout=8)
 
     def _print_failed(self, message: str) -> None:

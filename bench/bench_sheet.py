@@ -1,0 +1,73 @@
+"""Benchmark the take-home sheet.
+
+1. In process: build the sheet for all eight platforms and both devices, median of 20 (QR matrices and
+   fonts cached by a first build; target under 60 ms).
+2. Whole process: `safetyhelper sheet ... -o FILE` against `python -c "import reportlab.pdfgen.canvas"`,
+   run alternately; medians and the median ratio.
+
+Run: .venv/bin/python bench/bench_sheet.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from safetyhelper.content import load_content
+from safetyhelper.sheet import cli_session, sheet_pdf
+
+EXE = str(Path(sys.executable).parent / "safetyhelper")
+
+
+def in_process(runs: int = 20) -> list[float]:
+    pack = load_content()
+    session = cli_session(pack, [p.id for p in pack.platforms + pack.devices])
+    sheet_pdf(session)  # warm: fonts registered, QR matrices cached
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        sheet_pdf(session)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def whole_process(runs: int = 10) -> tuple[list[float], list[float], list[float]]:
+    out = Path(tempfile.mkdtemp()) / "sheet.pdf"
+    args = [EXE, "sheet"]
+    pack = load_content()
+    for p in pack.platforms:
+        args += ["--platform", p.id]
+    for d in pack.devices:
+        args += ["--device", d.id]
+    args += ["-o", str(out)]
+    ref = [sys.executable, "-c", "import reportlab.pdfgen.canvas"]
+    ours, theirs, ratios = [], [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(ref, check=True)
+        r = time.perf_counter() - t
+        t = time.perf_counter()
+        subprocess.run(args, check=True, capture_output=True)
+        o = time.perf_counter() - t
+        ours.append(o), theirs.append(r), ratios.append(o / r)
+    out.unlink()
+    return ours, theirs, ratios
+
+
+def main() -> None:
+    times = in_process()
+    print(f"sheet for 8 platforms + 2 devices, in process, median of {len(times)}: "
+          f"{statistics.median(times) * 1000:.1f} ms (target < 60 ms)")
+    ours, theirs, ratios = whole_process()
+    print(f"whole process, {len(ours)} alternating runs:")
+    print(f"  safetyhelper sheet ... -o FILE          median {statistics.median(ours) * 1000:.0f} ms")
+    print(f"  python -c 'import reportlab.pdfgen.canvas' median {statistics.median(theirs) * 1000:.0f} ms")
+    print(f"  ratio (median of per-pair ratios) {statistics.median(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
