@@ -6,34 +6,21 @@ Every expected failure is one clear line on stderr and a non-zero exit code, nev
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as dt
 import sys
 from typing import Sequence
 
-from safetyhelper.content import ENV_CONTENT, STALE_AFTER_DAYS, ContentError, ContentPack, load_content, override_from_env
+from safetyhelper import links_cli
+from safetyhelper.config import Config, ConfigError, hash_pin, load_config, show, write_setting
+from safetyhelper.content import ENV_CONTENT, STALE_AFTER_DAYS, ContentError, ContentPack, load_content
 
 EXIT_CONTENT = 2
 EXIT_USAGE = 2
-ENV_IDLE = "SAFETYHELPER_IDLE_MINUTES"
+ENV_IDLE = "SAFETYHELPER_IDLE_MINUTES"  # read by safetyhelper.config
 
 
 class UsageError(Exception):
     """A bad option value: one line, exit code 2."""
-
-
-def idle_minutes(option: str | None) -> float:
-    raw = option if option is not None else os.environ.get(ENV_IDLE)
-    source = "--idle-minutes" if option is not None else ENV_IDLE
-    if raw is None or raw == "":
-        return 10.0
-    try:
-        value = float(raw)
-    except ValueError:
-        raise UsageError(f"{source}: expected a number of minutes, got {raw!r}") from None
-    if not 0 < value <= 24 * 60:
-        raise UsageError(f"{source}: expected minutes between 0 and 1440, got {raw!r}")
-    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help=f"wipe the session after N minutes with no key or mouse (default 10; or set {ENV_IDLE})",
     )
+    parser.add_argument("--config", metavar="FILE", default=None, help="the configuration file to use")
+    parser.add_argument("--theme", metavar="NAME", default=None, help="colour theme, e.g. high-contrast")
+    parser.add_argument("--kiosk", action="store_true", default=None, help="kiosk mode: a staff PIN to leave")
+    parser.add_argument("--kiosk-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--printer", metavar="NAME", default=None, help="the CUPS printer for take-home sheets")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     content = sub.add_parser("content", help="check the content pack")
@@ -62,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     content_sub.add_parser(
         "check", parents=[content_opt], help="validate the content pack and print a summary"
     )
+    config = sub.add_parser("config", help="check, show or change the configuration")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_sub.add_parser("check", help="validate the configuration file")
+    config_sub.add_parser("show", help="print the settings in force and where each came from")
+    config_sub.add_parser("set-pin", help="set the staff PIN for kiosk mode (stored as a salted hash)")
+
     sheet = sub.add_parser(
         "sheet", parents=[content_opt], help="make a take-home sheet without the app (every item 'to do')"
     )
@@ -75,21 +72,43 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("-o", "--output", metavar="FILE", help="save the sheet as this PDF file")
     sheet.add_argument("--print", dest="do_print", action="store_true", help="send the sheet to a printer (CUPS)")
     sheet.add_argument("--printer", metavar="NAME", help="the CUPS printer (default: configured, then the system default)")
+    links_cli.add_parser(sub, content_opt)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    override = override_from_env(getattr(args, "content", None))
     try:
+        cfg = load_config(
+            args.config,
+            options={
+                "content": getattr(args, "content", None),
+                "idle_minutes": args.idle_minutes,
+                "printer": getattr(args, "printer", None),
+                "theme": args.theme,
+                "kiosk": True if args.kiosk else None,
+            },
+        )
+        override = cfg.content
         if args.command == "content":
             return content_check(override)
         if args.command == "sheet":
-            return make_sheet(args, override)
-        return run_app(override, idle_minutes(args.idle_minutes), args.printer)
+            return make_sheet(args, override, cfg)
+        if args.command == "config":
+            return config_command(args, cfg)
+        if args.command == "links":
+            return links_cli.run(args, override)
+        if cfg.kiosk and not args.kiosk_child:
+            from safetyhelper.kiosk import supervise
+
+            return supervise(argv if argv is not None else sys.argv[1:], cfg)
+        return run_app(override, cfg, kiosk_child=args.kiosk_child)
     except UsageError as exc:
         print(f"safetyhelper: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"safetyhelper: config error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
     except ContentError as exc:
         print(f"safetyhelper: content error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
@@ -97,11 +116,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def run_app(override: str | None, idle: float, printer: str | None = None) -> int:
+def run_app(override: str | None, cfg: Config, *, kiosk_child: bool = False) -> int:
     pack = load_content(override)
+    if cfg.kiosk and not cfg.pin_hash:
+        raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
     from safetyhelper.tui.app import run  # Textual loads only when the app starts
 
-    return run(pack, idle_minutes=idle, printer=printer)
+    if kiosk_child:
+        from safetyhelper.kiosk import ignore_terminal_signals
+
+        ignore_terminal_signals()
+    return run(pack, cfg)
+
+
+def config_command(args: argparse.Namespace, cfg: Config) -> int:
+    if args.config_command == "check":
+        from safetyhelper.tui.themes import theme_names
+
+        if cfg.theme not in theme_names():
+            raise ConfigError(
+                f"{cfg.path}" if cfg.sources["theme"] == "file" else cfg.sources["theme"],
+                f"unknown theme {cfg.theme!r}: expected one of {', '.join(theme_names())}",
+                field=("theme",),
+            )
+        where = cfg.path if cfg.path and cfg.path.exists() else f"{cfg.path} (not there: defaults)"
+        print(f"Configuration OK: {where}")
+        return 0
+    if args.config_command == "show":
+        print(show(cfg))
+        return 0
+    # set-pin
+    import getpass
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("New staff PIN (4 to 12 digits): ")
+        second = getpass.getpass("Type it again: ")
+    else:
+        lines = sys.stdin.read().splitlines() + ["", ""]
+        first, second = lines[0].strip(), lines[1].strip()
+    if first != second:
+        raise UsageError("config set-pin: the two PINs are not the same; nothing was changed")
+    try:
+        hashed = hash_pin(first)
+    except ValueError as exc:
+        raise UsageError(f"config set-pin: {exc}; nothing was changed") from None
+    assert cfg.path is not None
+    write_setting(cfg.path, "pin_hash", hashed)
+    print(f"Staff PIN set (stored as a salted hash) in {cfg.path}")
+    return 0
 
 
 def content_check(override: str | None) -> int:
@@ -120,7 +182,7 @@ def content_check(override: str | None) -> int:
     return 0
 
 
-def make_sheet(args: argparse.Namespace, override: str | None) -> int:
+def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> int:
     pack = load_content(override)
     for option, wanted, kind in (("--platform", args.platform, pack.platforms), ("--device", args.device, pack.devices)):
         valid = [p.id for p in kind]
@@ -134,7 +196,9 @@ def make_sheet(args: argparse.Namespace, override: str | None) -> int:
     from safetyhelper.printing import PrintError, choose_printer, print_pdf
     from safetyhelper.sheet import SheetOptions, cli_session, save_pdf, sheet_pdf
 
-    options = SheetOptions(discreet=args.discreet, large_print=args.large_print, helplines=args.helplines)
+    options = SheetOptions(
+        discreet=args.discreet or cfg.discreet, large_print=args.large_print or cfg.large_print, helplines=args.helplines
+    )
     pdf = sheet_pdf(cli_session(pack, [*args.platform, *args.device]), options)
     status = 0
     if args.output:
@@ -146,7 +210,7 @@ def make_sheet(args: argparse.Namespace, override: str | None) -> int:
         print(f"Saved the sheet to {saved}")
     if args.do_print:
         try:
-            job = print_pdf(pdf, choose_printer(args.printer))
+            job = print_pdf(pdf, choose_printer(args.printer, cfg.printer))
         except PrintError as exc:
             hint = "" if args.output else " Save it with -o FILE instead."
             print(f"safetyhelper: {exc}{hint}", file=sys.stderr)

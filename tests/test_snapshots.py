@@ -36,7 +36,7 @@ PICK = pick_keys(["facebook", "instagram", "iphone"])
 
 @pytest.mark.parametrize("size", SIZES)
 def test_start_screen(snap_compare, size):
-    """A plain start screen: title, 'Start a new session', 'Staff quick guide', the date the guides were
+    """A plain start screen: title, 'Start a new session', 'Staff quick guide', 'Check guide links', the date the guides were
     checked, and the footer with Esc for quick exit. Nothing about any person or session."""
     assert snap_compare(app(), terminal_size=size)
 

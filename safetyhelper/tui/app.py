@@ -9,27 +9,12 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.theme import Theme
 
+from safetyhelper.config import Config, PinLock
 from safetyhelper.content import ContentPack
 from safetyhelper.session import Session
 from safetyhelper.tui.commands import GuideCommands
-
-HIGH_CONTRAST = Theme(
-    name="high-contrast",
-    primary="#ffff00",
-    secondary="#00ffff",
-    accent="#ffff00",
-    warning="#ffaf00",
-    error="#ff5f5f",
-    success="#5fff5f",
-    foreground="#ffffff",
-    background="#000000",
-    surface="#000000",
-    panel="#202020",
-    boost="#303030",
-    dark=True,
-)
+from safetyhelper.tui.themes import HIGH_CONTRAST
 
 QUICK_EXIT_KEY = "escape"
 SESSION_MODE = "session"
@@ -55,8 +40,15 @@ class SafetyApp(App[int]):
         today: dt.date | None = None,
         printer: str | None = None,
         sheet_defaults: dict[str, bool] | None = None,
+        theme: str | None = None,
+        kiosk: bool = False,
+        pin_hash: str | None = None,
     ) -> None:
         super().__init__()
+        #: Kiosk mode: leaving the app and the staff screens need the staff PIN; no suspend.
+        self.kiosk = kiosk
+        self.pin_hash = pin_hash
+        self.pin_lock = PinLock()
         self.pack = pack
         #: The CUPS printer from the option or configuration; None means the system default.
         self.printer = printer
@@ -69,6 +61,8 @@ class SafetyApp(App[int]):
         self._last_input = time.monotonic()
         self._modes_added: set[str] = set()
         self.register_theme(HIGH_CONTRAST)
+        if theme:
+            self.theme = theme
 
     def on_mount(self) -> None:
         from safetyhelper.tui.screens.start import StartScreen
@@ -128,23 +122,68 @@ class SafetyApp(App[int]):
         if not self.session.is_empty or self.current_mode != "start" or len(self.screen_stack) > 1:
             self.action_quick_exit()
 
+    # ---------------------------------------------------------------- kiosk mode
+
+    def with_staff_pin(self, then, purpose: str) -> None:
+        """Run ``then`` at once, or in kiosk mode only after the staff PIN is given."""
+        if not self.kiosk:
+            then()
+            return
+        from safetyhelper.tui.screens.pin import PinDialog
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                then()
+
+        self.push_screen(PinDialog(purpose), answered)
+
+    async def action_quit(self) -> None:
+        if self.kiosk:
+            self.with_staff_pin(lambda: self.exit(0), "leave the app")
+            return
+        await super().action_quit()
+
+    def action_help_quit(self) -> None:
+        if self.kiosk:
+            return  # Ctrl+C does nothing in kiosk mode
+        super().action_help_quit()
+
+    def action_suspend_process(self) -> None:
+        if not self.kiosk:
+            super().action_suspend_process()
+
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
 
 def make_app(
     pack: ContentPack,
+    config: Config | None = None,
     *,
     idle_minutes: float | None = None,
     today: dt.date | None = None,
     printer: str | None = None,
+    kiosk: bool | None = None,
+    pin_hash: str | None = None,
 ) -> SafetyApp:
-    """The one way to build the app: the CLI, the tests and the snapshots all call this."""
-    minutes = DEFAULT_IDLE_MINUTES if idle_minutes is None else idle_minutes
-    return SafetyApp(pack, idle_seconds=minutes * 60, today=today, printer=printer)
+    """The one way to build the app: the CLI, the tests and the snapshots all call this.
+
+    Settings come from ``config`` (see safetyhelper.config); keyword arguments override them (tests)."""
+    values = dict(config.values) if config else {}
+    minutes = idle_minutes if idle_minutes is not None else values.get("idle_minutes") or DEFAULT_IDLE_MINUTES
+    return SafetyApp(
+        pack,
+        idle_seconds=minutes * 60,
+        today=today,
+        printer=printer or values.get("printer"),
+        sheet_defaults={k: bool(values.get(k)) for k in ("discreet", "large_print")},
+        theme=values.get("theme"),
+        kiosk=bool(kiosk if kiosk is not None else values.get("kiosk")),
+        pin_hash=pin_hash or values.get("pin_hash"),
+    )
 
 
-def run(pack: ContentPack, *, idle_minutes: float | None = None, printer: str | None = None) -> int:
-    app = make_app(pack, idle_minutes=idle_minutes, printer=printer)
+def run(pack: ContentPack, config: Config | None = None) -> int:
+    app = make_app(pack, config)
     app.run()
     return app.return_code or 0

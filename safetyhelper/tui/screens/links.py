@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -56,6 +57,7 @@ class LinkCheckScreen(Screen):
     LinkCheckScreen #links-status.-problems { color: $text-warning; }
     LinkCheckScreen #links-progress { padding: 0 1; height: 1; }
     LinkCheckScreen #links-table { height: 1fr; margin: 1 1 0 1; }
+    LinkCheckScreen #links-detail { height: auto; max-height: 4; padding: 0 1; background: $surface; }
     """
 
     BINDINGS = [("b", "back", "Back")]
@@ -76,6 +78,7 @@ class LinkCheckScreen(Screen):
             yield Static(f"Checking {total} links. This can take a minute.", id="links-status", markup=False)
             yield ProgressBar(total=total, show_eta=False, id="links-progress")
             yield DataTable(id="links-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="links-detail", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -120,6 +123,18 @@ class LinkCheckScreen(Screen):
         except RuntimeError:  # the app is no longer running
             self._cancel.set()
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of the highlighted row below the table: long titles and URLs do not fit in it."""
+        if self.results is None or event.row_key.value is None:
+            return
+        r = self.results[int(event.row_key.value)]
+        lines = [f"{status_label(r)}: {r.title} ({r.file}, {r.field})", r.url]
+        if r.status == "redirected":
+            lines.append(f"now at {r.final_url}")
+        elif r.reason and r.status != "ok":
+            lines.append(r.reason + (f", landed on {r.final_url}" if r.final_url else ""))
+        self.query_one("#links-detail", Static).update(Content("\n".join(lines)))
+
     def _show_progress(self, done: int) -> None:
         if self.is_attached:
             self.query_one(ProgressBar).update(progress=done)
@@ -138,11 +153,13 @@ class LinkCheckScreen(Screen):
         table = self.query_one(DataTable)
         table.clear()
         for i, r in sorted(enumerate(results), key=lambda ir: (_ORDER[ir[1].status], ir[0])):
+            # Plain Text, never markup: titles and URLs come from content files. (DataTable cannot measure
+            # Content cells, so its columns would not widen to fit them.)
             table.add_row(
-                Content(status_label(r)),
-                Content(file_label(r.file)),
-                Content(r.title),
-                Content(where_label(r)),
+                Text(status_label(r)),
+                Text(file_label(r.file)),
+                Text(r.title),
+                Text(where_label(r)),
                 key=str(i),
             )
         c = counts(results)

@@ -28,6 +28,7 @@ class StartScreen(Screen):
     BINDINGS = [
         ("s", "start", "Start"),
         ("g", "staff", "Staff guide"),
+        ("l", "links", "Check links"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,6 +46,8 @@ class StartScreen(Screen):
                 yield Button("Start a new session", id="start-session", variant="primary")
             with Center():
                 yield Button("Staff quick guide", id="staff-guide")
+            with Center():
+                yield Button("Check guide links", id="check-links")
             yield Static(status, markup=False, id="content-status", classes="stale" if stale else "")
         yield KeyFooter()
 
@@ -56,4 +59,11 @@ class StartScreen(Screen):
     def action_staff(self) -> None:
         from safetyhelper.tui.screens.staff import StaffScreen
 
-        self.app.push_screen(StaffScreen())
+        self.app.with_staff_pin(lambda: self.app.push_screen(StaffScreen()), "open the staff guide")
+
+    @on(Button.Pressed, "#check-links")
+    def action_links(self) -> None:
+        """Staff only, and never during a session (this screen is only shown when none is running)."""
+        from safetyhelper.tui.screens.links import LinkCheckScreen
+
+        self.app.with_staff_pin(lambda: self.app.push_screen(LinkCheckScreen()), "check the guide links")
