@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.kiosk_child:
+        from safetyhelper.kiosk import ignore_terminal_signals, redirect_errors_to_wrapper
+
+        redirect_errors_to_wrapper()
+        ignore_terminal_signals()
     try:
         cfg = load_config(
             args.config,
@@ -102,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from safetyhelper.kiosk import supervise
 
             return supervise(argv if argv is not None else sys.argv[1:], cfg)
-        return run_app(override, cfg, kiosk_child=args.kiosk_child)
+        return run_app(override, cfg)
     except UsageError as exc:
         print(f"safetyhelper: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -116,16 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def run_app(override: str | None, cfg: Config, *, kiosk_child: bool = False) -> int:
+def run_app(override: str | None, cfg: Config) -> int:
     pack = load_content(override)
     if cfg.kiosk and not cfg.pin_hash:
         raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
     from safetyhelper.tui.app import run  # Textual loads only when the app starts
 
-    if kiosk_child:
-        from safetyhelper.kiosk import ignore_terminal_signals
-
-        ignore_terminal_signals()
     return run(pack, cfg)
 
 

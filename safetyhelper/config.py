@@ -60,10 +60,13 @@ def _bool(raw: str) -> bool:
 
 
 def _minutes(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        value = float(value) if isinstance(value, str) else None
-        if value is None:
-            raise ValueError("expected a number of minutes")
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise ValueError(f"expected a number of minutes, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ValueError("expected a number of minutes")
     if not 0 < value <= 24 * 60:
         raise ValueError(f"expected minutes between 0 and 1440, got {value:g}")
     return float(value)

@@ -10,6 +10,8 @@ import pytest
 from safetyhelper.content import ContentError, load_content, shipped_content_dir
 
 SHIPPED = shipped_content_dir()
+#: Tests never read the developer's own configuration file.
+ISOLATED_CONFIG = Path(__file__).resolve().parent / "_no_config_here"
 
 
 def shipped_text(rel: str) -> str:
@@ -34,8 +36,12 @@ def content_error(folder: Path, rel: str, text: str) -> ContentError:
     return info.value
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k != "SAFETYHELPER_CONTENT"}
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``python -m safetyhelper`` with no SAFETYHELPER_* settings from this machine leaking in."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SAFETYHELPER_") or k == "SAFETYHELPER_REQUIRE_CUPS"}
+    full_env.setdefault("XDG_CONFIG_HOME", str(ISOLATED_CONFIG))
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "safetyhelper", *args],
@@ -44,4 +50,5 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         env=full_env,
         cwd=cwd,
         timeout=120,
+        input=input,
     )
