@@ -13,13 +13,13 @@ import hmac
 import os
 import re
 import secrets
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from safetyhelper.content import ContentError, find_line
+from safetyhelper.files import write_atomic
 
 APP_NAME = "safetyhelper"
 ENV_CONFIG = "SAFETYHELPER_CONFIG"
@@ -252,16 +252,7 @@ def write_setting(path: Path, key: str, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     doc[key] = value
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(tomlkit.dumps(doc))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
 
 
 class PinLock:

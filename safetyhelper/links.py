@@ -18,11 +18,9 @@ import email.utils
 import errno
 import http
 import json
-import os
 import re
 import socket
 import ssl
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -35,6 +33,7 @@ from requests.adapters import HTTPAdapter
 
 from safetyhelper import __version__
 from safetyhelper.content import Link
+from safetyhelper.files import write_atomic
 
 USER_AGENT = f"safetyhelper/{__version__} (link checker; +https://github.com/safetyhelper)"
 
@@ -540,35 +539,6 @@ def _updated_text(text: str, fields: list[tuple[str, str]], today: _dt.date) -> 
     return new
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    target = Path(os.path.realpath(path))
-    mode = target.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def update_checked_dates(results: Sequence[LinkResult], today: _dt.date) -> list[Path]:
     """Set ``checked = today`` for every entry whose link is "ok", in its own content file.
 
@@ -589,7 +559,7 @@ def update_checked_dates(results: Sequence[LinkResult], today: _dt.date) -> list
             new = _updated_text(raw.decode("utf-8"), fields, today)
             if new is None:
                 continue
-            _write_atomic(path, new.encode("utf-8"))
+            write_atomic(path, new.encode("utf-8"))
         except OSError as exc:
             failures.append((path, exc.strerror or str(exc)))
             continue

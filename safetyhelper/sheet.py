@@ -33,6 +33,7 @@ from reportlab.platypus import (
 from xml.sax.saxutils import escape
 
 from safetyhelper.content import ContentError, ContentPack, Platform, text_fields
+from safetyhelper.files import write_atomic
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
 from safetyhelper.session import Outcome, Session
 
@@ -422,23 +423,10 @@ def cli_session(pack: ContentPack, ids: Iterable[str]) -> Session:
 
 
 def save_pdf(pdf: bytes, path: str | Path, *, overwrite: bool = True) -> Path:
-    """Write the sheet where the caseworker asked, readable by its owner only (0600), atomically."""
-    import os
-    import tempfile
-
+    """Write the sheet where the caseworker asked, readable by its owner only (0600), in one step."""
     target = Path(path).expanduser()
     if target.is_dir():
-        raise OSError(f"{target} is a folder; give a file name such as sheet.pdf")
+        raise IsADirectoryError(f"{target} is a folder; give a file name such as sheet.pdf")
     if not overwrite and target.exists():
         raise FileExistsError(f"{target} already exists; choose another name")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".sheet-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(pdf)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, pdf, mode=0o600)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 import tomlkit
 
-from conftest import SHIPPED, content_error, override_with, run_cli, shipped_text
+from conftest import content_error, override_with, run_cli, shipped_text
 from safetyhelper.content import MAX_URL_BYTES, ContentError, find_line, load_content
 
 POLICY_PLATFORMS = {"facebook", "x", "instagram", "linkedin", "snapchat", "youtube"}

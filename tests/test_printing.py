@@ -54,10 +54,14 @@ def cups_pdf_out_dir() -> Path:
     return Path(out.replace("${HOME}", str(Path.home())))
 
 
-def wait_for_new_pdf(folder: Path, before: set[Path], timeout: float = 60) -> Path:
+def wait_for_new_pdf(folder: Path, before: set[Path], job: str | None = None, timeout: float = 60) -> Path:
+    """The PDF cups-pdf wrote for ``job`` (its queue's PPD labels files "...-job_<n>.pdf")."""
+    number = job.rsplit("-", 1)[-1] if job else None
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         new = set(folder.glob("*.pdf")) - before if folder.exists() else set()
+        if number and any(p.name.endswith(f"-job_{number}.pdf") for p in new):
+            new = {p for p in new if p.name.endswith(f"-job_{number}.pdf")}
         for path in new:
             if path.stat().st_size > 0 and path.read_bytes().rstrip().endswith(b"%%EOF"):
                 return path
@@ -76,7 +80,7 @@ def test_a_real_print_through_cups_scans_and_leaves_nothing_behind(cups, tmp_pat
     assert result.returncode == 0, result.stderr
     job = re.search(r"job (\S+)", result.stdout).group(1)
     assert job.startswith(QUEUE)
-    printed = wait_for_new_pdf(out_dir, before)
+    printed = wait_for_new_pdf(out_dir, before, job)
     assert printed.name.startswith("Document"), printed.name  # the neutral job title, nothing of the session
     expected = sorted(g.url for pid in ids for g in PACK.platform(pid).guides)
     assert sorted(decode_pages(printed.read_bytes(), dpi=200)) == expected

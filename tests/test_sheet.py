@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import re
 
@@ -12,7 +11,7 @@ import pytest
 import zxingcpp
 
 from conftest import override_with, run_cli, shipped_text
-from safetyhelper.content import ContentError, load_content
+from safetyhelper.content import load_content
 from safetyhelper.session import Outcome, Session
 from safetyhelper.sheet import MIN_CODE_WIDTH, SheetOptions, cli_session, discreet_problems, font_problems, sheet_pdf
 

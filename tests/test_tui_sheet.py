@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from safetyhelper.content import load_content
 from safetyhelper.tui.app import make_app
 from safetyhelper.tui.screens.sheet_dialog import SheetDialog, YesNoDialog
 from safetyhelper.tui.screens.summary import SummaryScreen
-from test_printing import QUEUE, cups, cups_pdf_out_dir, wait_for_new_pdf  # noqa: F401  (fixture)
+from test_printing import QUEUE, cups, cups_pdf_out_dir, wait_for_new_pdf  # noqa: F401  (cups is a fixture)
 from test_sheet import decode_pages, flat, pdf_text
 from test_tui import visible_text, walk_to_summary
 
@@ -68,8 +70,9 @@ async def test_print_from_the_summary_through_cups(cups, tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         shown = " ".join(visible_text(app).split())
-    assert f"Sent to the printer. Job {QUEUE}-" in shown, shown  # stays on the summary, not just a toast
-    printed = wait_for_new_pdf(out_dir, before)
+    job = re.search(rf"Sent to the printer\. Job ({QUEUE}-\d+)", shown)
+    assert job, shown  # the job number stays on the summary, not just in a toast
+    printed = wait_for_new_pdf(out_dir, before, job.group(1))
     assert sorted(decode_pages(printed.read_bytes(), dpi=200)) == expected_urls()
     printed.unlink()
 

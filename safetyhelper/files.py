@@ -1,0 +1,40 @@
+"""Writing a file in one step (no Textual): a temporary file beside it, flushed to disk, then renamed.
+
+A reader, or a crash half-way, sees either the old file or the whole new one, never a part.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Path:
+    """Replace ``path`` with ``data``. ``mode`` None keeps an existing file's permissions (a new file gets
+    0600, readable by its owner only)."""
+    target = Path(os.path.realpath(Path(path).expanduser()))
+    if mode is None:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o600
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return target
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+    return target
