@@ -28,7 +28,11 @@ READ_PAUSE = 0.5
 
 def launch(argv: list[str]) -> tuple[float, int]:
     prog = PtyProgram(argv)
-    drawn = prog.wait_for(MARKER)
+    try:
+        drawn = prog.wait_for(MARKER)
+    except BaseException:
+        prog.stop()
+        raise
     elapsed = drawn - prog.started
     return elapsed, prog.stop()
 
@@ -36,6 +40,13 @@ def launch(argv: list[str]) -> tuple[float, int]:
 def key_to_screen(sessions: int) -> tuple[list[float], list[float]]:
     """(first item after the pick list, each next item) in seconds."""
     prog = PtyProgram([EXE])
+    try:
+        return _walk(prog, sessions)
+    finally:
+        prog.stop()
+
+
+def _walk(prog: PtyProgram, sessions: int) -> tuple[list[float], list[float]]:
     prog.wait_for("Start a new session")
     first, samples = [], []
     for _ in range(sessions):
@@ -53,7 +64,6 @@ def key_to_screen(sessions: int) -> tuple[list[float], list[float]]:
         prog.send("1")
         prog.send("\x1b")  # quick exit
         prog.wait_for("Start a new session")
-    prog.stop()
     return first, samples
 
 

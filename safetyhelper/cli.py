@@ -71,7 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     helplines.add_argument("--no-helplines", dest="helplines", action="store_false", help="leave the helplines out")
     sheet.add_argument("-o", "--output", metavar="FILE", help="save the sheet as this PDF file")
     sheet.add_argument("--print", dest="do_print", action="store_true", help="send the sheet to a printer (CUPS)")
-    sheet.add_argument("--printer", metavar="NAME", help="the CUPS printer (default: configured, then the system default)")
+    sheet.add_argument(
+        "--printer", metavar="NAME", default=argparse.SUPPRESS,
+        help="the CUPS printer (default: configured, then the system default)",
+    )
     links_cli.add_parser(sub, content_opt)
     return parser
 
@@ -125,21 +128,27 @@ def run_app(override: str | None, cfg: Config) -> int:
     pack = load_content(override)
     if cfg.kiosk and not cfg.pin_hash:
         raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
+    check_theme(cfg)
     from safetyhelper.tui.app import run  # Textual loads only when the app starts
 
     return run(pack, cfg)
 
 
+def check_theme(cfg: Config) -> None:
+    from safetyhelper.tui.themes import theme_names
+
+    if cfg.theme not in theme_names():
+        where = {"file": str(cfg.path), "environment": "environment variable SAFETYHELPER_THEME", "option": "option --theme"}
+        raise ConfigError(
+            where.get(cfg.sources["theme"], "theme"),
+            f"unknown theme {cfg.theme!r}: expected one of {', '.join(theme_names())}",
+            field=("theme",) if cfg.sources["theme"] == "file" else (),
+        )
+
+
 def config_command(args: argparse.Namespace, cfg: Config) -> int:
     if args.config_command == "check":
-        from safetyhelper.tui.themes import theme_names
-
-        if cfg.theme not in theme_names():
-            raise ConfigError(
-                f"{cfg.path}" if cfg.sources["theme"] == "file" else cfg.sources["theme"],
-                f"unknown theme {cfg.theme!r}: expected one of {', '.join(theme_names())}",
-                field=("theme",),
-            )
+        check_theme(cfg)
         where = cfg.path if cfg.path and cfg.path.exists() else f"{cfg.path} (not there: defaults)"
         print(f"Configuration OK: {where}")
         return 0
@@ -162,7 +171,11 @@ def config_command(args: argparse.Namespace, cfg: Config) -> int:
     except ValueError as exc:
         raise UsageError(f"config set-pin: {exc}; nothing was changed") from None
     assert cfg.path is not None
-    write_setting(cfg.path, "pin_hash", hashed)
+    try:
+        write_setting(cfg.path, "pin_hash", hashed)
+    except OSError as exc:
+        print(f"safetyhelper: cannot write {cfg.path}: {exc.strerror or exc}; the PIN was not changed", file=sys.stderr)
+        return 1
     print(f"Staff PIN set (stored as a salted hash) in {cfg.path}")
     return 0
 
@@ -205,13 +218,16 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
     if args.output:
         try:
             saved = save_pdf(pdf, args.output)
+        except FileExistsError as exc:
+            print(f"safetyhelper: cannot save: {exc}", file=sys.stderr)
+            return 1
         except OSError as exc:
             print(f"safetyhelper: cannot save {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return 1
         print(f"Saved the sheet to {saved}")
     if args.do_print:
         try:
-            job = print_pdf(pdf, choose_printer(args.printer, cfg.printer))
+            job = print_pdf(pdf, choose_printer(None, cfg.printer))
         except PrintError as exc:
             hint = "" if args.output else " Save it with -o FILE instead."
             print(f"safetyhelper: {exc}{hint}", file=sys.stderr)

@@ -69,6 +69,8 @@ class Step:
     text: str
     #: Set when someone watching the account could notice this step: says who and how.
     warning: str | None = None
+    #: False for a step to leave off discreet sheets (it would tell what the sheet is for).
+    discreet: bool = True
 
     @property
     def noticeable(self) -> bool:
@@ -380,11 +382,14 @@ class _Reader:
                     raise self.fail(where, "expected the text of a step, got an empty string")
                 out.append(Step(entry.strip()))
             elif isinstance(entry, dict):
-                self.table(entry, where, ("text", "warning"), ("text",))
+                self.table(entry, where, ("text", "warning", "discreet"), ("text",))
                 text = self.text_field(entry, "text", where)
                 warning = self.text_field(entry, "warning", where, optional=True)
+                discreet = entry.get("discreet", True)
+                if not isinstance(discreet, bool):
+                    raise self.fail(where + ("discreet",), f"expected true or false, got {_kind(discreet)}")
                 assert text is not None
-                out.append(Step(text, warning))
+                out.append(Step(text, warning, discreet))
             else:
                 raise self.fail(where, f"expected text or {{ text = ..., warning = ... }}, got {_kind(entry)}")
         return tuple(out)
@@ -700,6 +705,6 @@ def text_fields(pack: ContentPack) -> Iterator[tuple[str, str, str]]:
 
 def _step_fields(file: str, field: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, str, str]]:
     for j, step in enumerate(steps):
-        yield file, f"{field}[{j}]", step.text
+        yield file, f"{field}[{j}]" + ("" if step.discreet else ".not-discreet"), step.text
         if step.warning:
             yield file, f"{field}[{j}].warning", step.warning

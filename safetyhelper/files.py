@@ -38,3 +38,20 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
     finally:
         os.close(dir_fd)
     return target
+
+
+def write_new(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600) -> Path:
+    """Create ``path`` holding ``data`` in one step; fail with FileExistsError if anything (a file, a
+    folder, even a dangling link) is already there. The whole file appears at once or not at all."""
+    target = Path(path).expanduser()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.link(tmp, target)  # atomic, and refuses an existing name without following links
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target

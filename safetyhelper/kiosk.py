@@ -92,7 +92,10 @@ def supervise(argv: Sequence[str], cfg: Config) -> int:
             lines = errors.decode("utf-8", "replace").strip().splitlines()
             print(lines[-1] if lines else "safetyhelper: could not start", file=sys.stderr)
             return EXIT_CONTENT
-        log_crash(code, error_type(errors))
+        try:
+            log_crash(code, error_type(errors))
+        except OSError:
+            pass  # no state folder: the kiosk keeps running all the same
         time.sleep(RESTART_PAUSE)
 
 

@@ -60,7 +60,7 @@ def print_pdf(pdf: bytes, printer: str | None = None, *, timeout: float = 60.0) 
     stdout = proc.stdout.decode("utf-8", "replace")
     if proc.returncode != 0:
         reason = stderr.splitlines()[0] if stderr else f"lp exited with code {proc.returncode}"
-        reason = re.sub(r"^lp:\s*", "", reason)
+        reason = re.sub(r"^\S*lp:\s*(Error\s*-\s*)?", "", reason).strip().rstrip(".")
         if "no default destination" in reason.lower():
             reason = "no printer is set up as the default; choose a printer"
         raise PrintError(f"The sheet was not printed: {reason}.")

@@ -57,6 +57,8 @@ class Session:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     #: The day the session started (the case note gives the date only).
     started: dt.date = field(default_factory=dt.date.today)
+    #: Goes up at every wipe, so work started before a quick exit can tell it must not finish.
+    generation: int = 0
 
     def choose(self, ids: list[str] | set[str] | tuple[str, ...]) -> None:
         wanted = set(ids)
@@ -100,6 +102,7 @@ class Session:
         self.chosen.clear()
         self.outcomes.clear()
         self.started = dt.date.today()
+        self.generation += 1
 
     def to_take_home(self) -> list[Item]:
         return [i for i in self.pack.items if self.outcomes.get(i.id) in (Outcome.AT_HOME, Outcome.NOT_NOW)]

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from xml.sax.saxutils import escape
 
 from safetyhelper.content import ContentError, ContentPack, Platform, text_fields
-from safetyhelper.files import write_atomic
+from safetyhelper.files import write_new
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
 from safetyhelper.session import Outcome, Session
 
@@ -110,8 +110,10 @@ def font_problems(pack: ContentPack) -> list[ContentError]:
     return problems
 
 
-#: Words a discreet sheet must never hold (the organisation's name is checked too).
-TELLING_WORDS = ("abuse", "domestic", "violence", "refuge", "women's aid")
+#: Word stems a discreet sheet must never hold, anywhere in a word ("abus" catches abuse, abuser,
+#: abusive); the organisation's name is checked too.
+TELLING_WORDS = ("abus", "domestic", "violen", "refuge", "women's aid", "womensaid", "stalk", "harass",
+                 "danger", "unsafe", "999", "caseworker", "partner", "escape", "threat")
 
 
 def discreet_problems(pack: ContentPack) -> list[ContentError]:
@@ -125,7 +127,9 @@ def discreet_problems(pack: ContentPack) -> list[ContentError]:
         for word in words:
             if word in low:
                 problems.append(
-                    ContentError(file, f"says {word!r}, but this text prints on discreet sheets: reword it", field=(fld,))
+                    ContentError(
+                        file, f"says {word!r}, but this text prints on discreet sheets: reword it", field=(fld,)
+                    )
                 )
                 break
     return problems
@@ -133,10 +137,12 @@ def discreet_problems(pack: ContentPack) -> list[ContentError]:
 
 def _on_discreet_sheet(file: str, fld: str) -> bool:
     name = Path(file).name
+    if fld.endswith((".warning", ".note", ".not-discreet")):
+        return False
     if name == "checklist.toml":
-        return fld.endswith(".title") or (".steps[" in fld and not fld.endswith(".warning"))
+        return fld.endswith(".title") or ".steps[" in fld
     if Path(file).parent.name in ("platforms", "devices"):
-        return not fld.endswith((".warning", ".note", ".url"))
+        return True
     return name == "organisation.toml" and fld == "discreet_title"
 
 
@@ -264,13 +270,26 @@ class _Styles:
         self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=body * 1.1, leading=body * 1.45, spaceBefore=body * 0.6)
         self.h3 = ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, spaceBefore=body * 0.3)
         self.step = ParagraphStyle("step", parent=base, leftIndent=body * 1.8)
-        self.warning = ParagraphStyle("warning", parent=base, leftIndent=body * 1.6, textColor=colors.HexColor("#7a4a00"))
+        self.warning = ParagraphStyle(
+            "warning", parent=base, leftIndent=body * 1.8, spaceBefore=body * 0.4, textColor=colors.HexColor("#7a4a00")
+        )
         self.caption = ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, keepWithNext=0)
         self.url = ParagraphStyle("url", parent=self.small)
 
 
 def _p(text: str, style: ParagraphStyle, label: str = "") -> Text:
     return Text(text, style, label=label)
+
+
+def _steps(steps, st: _Styles, options: SheetOptions) -> list[Flowable]:
+    """Numbered steps; before each one that could be noticed, its warning (left out when discreet)."""
+    out: list[Flowable] = []
+    shown = [s for s in steps if s.discreet or not options.discreet]
+    for n, step in enumerate(shown, 1):
+        if step.warning and not options.discreet:
+            out.append(_p(f"Could be noticed: {step.warning}", st.warning))
+        out.append(_p(step.text, st.step, f"{n}."))
+    return out
 
 
 def _platform_guides(session: Session) -> list[Platform]:
@@ -303,14 +322,9 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
         if outcome is not Outcome.NOT_RELEVANT:
             guides = session.guides_for(item)
             if not guides:
-                groups.append([_p(s.text, st.step, f"{n}.") for n, s in enumerate(item.steps, 1)])
+                groups.append(_steps(item.steps, st, options))
             for gs in guides:
-                steps: list[Flowable] = [_p(f"{gs.platform.name}: {gs.guide.title}", st.h3)]
-                for n, step in enumerate(gs.guide.steps, 1):
-                    if step.warning and not options.discreet:
-                        steps.append(_p(f"Could be noticed: {step.warning}", st.warning))
-                    steps.append(_p(step.text, st.step, f"{n}."))
-                groups.append(steps)
+                groups.append([_p(f"{gs.platform.name}: {gs.guide.title}", st.h3), *_steps(gs.guide.steps, st, options)])
         heading = [*lead, _p(f"{marks[outcome]}: {item.title}", st.h2)]
         lead = []
         first, rest = (groups[0], groups[1:]) if groups else ([], [])
@@ -422,11 +436,13 @@ def cli_session(pack: ContentPack, ids: Iterable[str]) -> Session:
     return session
 
 
-def save_pdf(pdf: bytes, path: str | Path, *, overwrite: bool = True) -> Path:
-    """Write the sheet where the caseworker asked, readable by its owner only (0600), in one step."""
+def save_pdf(pdf: bytes, path: str | Path) -> Path:
+    """Write the sheet where the caseworker asked, readable by its owner only (0600), in one step.
+    Never over an existing file (nothing is lost) and never through a link."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a folder; give a file name such as sheet.pdf")
-    if not overwrite and target.exists():
-        raise FileExistsError(f"{target} already exists; choose another name")
-    return write_atomic(target, pdf, mode=0o600)
+    try:
+        return write_new(target, pdf, mode=0o600)
+    except FileExistsError:
+        raise FileExistsError(f"{target} already exists; choose another name") from None

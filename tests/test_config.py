@@ -153,3 +153,19 @@ def test_write_setting_creates_the_file(tmp_path):
     path = tmp_path / "new" / "config.toml"
     write_setting(path, "printer", "office")
     assert read_config_file(path) == {"printer": "office"}
+
+
+def test_an_unknown_theme_stops_the_app_with_one_line_not_a_traceback(tmp_path):
+    result = run_cli("--theme", "no-such-theme")
+    assert result.returncode == 2 and "option --theme: unknown theme 'no-such-theme'" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    path = cfg_file(tmp_path, 'theme = "no-such-theme"\n')
+    result = run_cli("--config", str(path))
+    assert result.returncode == 2 and f"{path}: theme: unknown theme" in result.stderr
+
+
+def test_set_pin_where_the_file_cannot_be_written():
+    # /proc/self cannot hold new folders, even for root.
+    result = run_cli("config", "set-pin", input="2468\n2468\n", env={"XDG_CONFIG_HOME": "/proc/self"})
+    assert result.returncode == 1 and "cannot write" in result.stderr and "PIN was not changed" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -114,3 +114,11 @@ def test_print_failure_still_saves_when_asked(tmp_path):
     out = tmp_path / "sheet.pdf"
     result = run_cli("sheet", "--platform", "x", "--print", "-o", str(out), env={"PATH": str(empty)})
     assert result.returncode == 1 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_global_printer_option_is_used_and_its_error_is_one_clean_line(cups):
+    result = run_cli("--printer", "no-such-printer", "sheet", "--platform", "x", "--print")
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert line.startswith("safetyhelper: The sheet was not printed: The printer or class does not exist")
+    assert "lp:" not in line and "Error -" not in line and len(line.splitlines()) == 1

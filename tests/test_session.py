@@ -74,3 +74,11 @@ def test_matrix_is_cached_and_half_blocks_cover_it():
     assert cells[0][0] == (False, False)
     assert terminal_size(m, 2) == (2 * cols, len(m))
     assert QUIET_ZONE == 4
+
+
+def test_each_wipe_starts_a_new_generation():
+    s = Session(PACK)
+    first = s.generation
+    s.choose(["x"])
+    s.wipe()
+    assert s.generation == first + 1

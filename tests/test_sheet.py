@@ -13,7 +13,15 @@ import zxingcpp
 from conftest import override_with, run_cli, shipped_text
 from safetyhelper.content import load_content
 from safetyhelper.session import Outcome, Session
-from safetyhelper.sheet import MIN_CODE_WIDTH, SheetOptions, cli_session, discreet_problems, font_problems, sheet_pdf
+from safetyhelper.sheet import (
+    MIN_CODE_WIDTH,
+    SheetOptions,
+    cli_session,
+    discreet_problems,
+    font_problems,
+    save_pdf,
+    sheet_pdf,
+)
 
 PACK = load_content()
 ALL = [p.id for p in PACK.platforms + PACK.devices]
@@ -199,7 +207,7 @@ def test_content_check_fails_on_telling_words_in_discreet_text(tmp_path):
     problems = discreet_problems(load_content(tmp_path))
     assert problems and problems[0].file.endswith("x.toml") and problems[0].field == "blocking.title"
     result = run_cli("content", "check", "--content", str(tmp_path))
-    assert result.returncode == 2 and "x.toml: blocking.title: says 'abuse'" in result.stderr
+    assert result.returncode == 2 and "x.toml: blocking.title: says 'abus'" in result.stderr
 
 
 # ---------------------------------------------------------------- command line
@@ -237,3 +245,27 @@ def test_sheet_command_bad_input_is_one_line_and_exit_2(tmp_path, args, message)
 def test_sheet_command_cannot_save_into_a_missing_folder(tmp_path):
     result = run_cli("sheet", "--platform", "x", "-o", str(tmp_path / "no" / "such" / "sheet.pdf"))
     assert result.returncode == 1 and "cannot save" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_checklist_steps_carry_their_warnings_and_emergency_advice_only_on_ordinary_sheets():
+    normal = flat(pdf_text(sheet_pdf(cli_session(PACK, ["iphone"]), today=TODAY)))
+    assert "Could be noticed: Some apps, like Snapchat, tell the other person" in normal
+    assert "call 999" in normal
+    discreet = flat(pdf_text(sheet_pdf(cli_session(PACK, ["iphone"]), SheetOptions(discreet=True), today=TODAY))).lower()
+    for word in ("999", "caseworker", "could be noticed", "abus", "danger", "partner"):
+        assert word not in discreet, word
+
+
+def test_a_sheet_is_never_saved_over_a_file_or_through_a_link(tmp_path):
+    pdf = sheet_pdf(cli_session(PACK, ["x"]), today=TODAY)
+    existing = tmp_path / "precious.txt"
+    existing.write_text("keep")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(tmp_path / "elsewhere.pdf")
+    for target in (existing, link):
+        with pytest.raises(FileExistsError):
+            save_pdf(pdf, target)
+    assert existing.read_text() == "keep" and not (tmp_path / "elsewhere.pdf").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.pdf", "precious.txt"]  # no temp file left
+    result = run_cli("sheet", "--platform", "x", "-o", str(existing))
+    assert result.returncode == 1 and "already exists" in result.stderr and existing.read_text() == "keep"

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from safetyhelper.content import load_content
+from textual.widgets import RadioButton
 from safetyhelper.session import Outcome
 from safetyhelper.tui.app import HIGH_CONTRAST, SESSION_MODE, make_app
 from safetyhelper.tui.screens.choose import ChooseScreen
@@ -255,3 +256,39 @@ async def test_start_screen_shows_content_status_and_staff_guide():
         await pilot.press("g")
         await pilot.pause()
         assert PACK.staff.title in visible_text(app)
+
+
+async def test_palette_offers_no_screenshot_and_screenshots_write_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path))
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to_summary(pilot, ["1", "2"])
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert titles == {"Theme", "Quit"}
+        app.action_screenshot()
+        app.deliver_screenshot(str(tmp_path / "x.svg"))
+        await pilot.pause()
+    assert list(tmp_path.rglob("*")) == []
+
+
+async def test_each_item_shows_only_its_own_outcome():
+    app = make_app(PACK)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s")
+        await pick(pilot, ["x"])
+        await pilot.press("n", "1", "n")
+        await pilot.pause()
+
+        def pressed() -> list[str]:
+            return [b.id for b in app.screen.body.query(RadioButton) if b.value]
+
+        assert app.screen.index == 1 and pressed() == []  # nothing chosen yet for item 2
+        await pilot.press("3")
+        assert pressed() == ["outcome-not-now"]
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.index == 0 and pressed() == ["outcome-done"]
+        await pilot.click("#item-0 #outcome-home")
+        assert app.session.outcome("public") is Outcome.AT_HOME and pressed() == ["outcome-home"]
+        assert app.session.outcome("recheck") is Outcome.NOT_NOW

@@ -14,6 +14,7 @@ from safetyhelper.config import Config, PinLock
 from safetyhelper.content import ContentPack
 from safetyhelper.session import Session
 from safetyhelper.tui.commands import GuideCommands
+from safetyhelper.tui.screens.start import StartScreen
 from safetyhelper.tui.themes import HIGH_CONTRAST
 
 QUICK_EXIT_KEY = "escape"
@@ -64,13 +65,12 @@ class SafetyApp(App[int]):
         if theme:
             self.theme = theme
 
-    def on_mount(self) -> None:
-        from safetyhelper.tui.screens.start import StartScreen
+    # Two modes: "start" (the plain start screen and staff screens) and "session" (everything of a
+    # session, added when one begins). Ending a session removes the whole "session" mode at once.
+    MODES: ClassVar = {"start": StartScreen}
+    DEFAULT_MODE: ClassVar[str] = "start"
 
-        # Two modes: "start" (the plain start screen and staff screens) and "session" (everything of a
-        # session). Ending a session removes the whole "session" mode, every screen of it at once.
-        self.add_mode("start", StartScreen)
-        self.switch_mode("start")
+    def on_mount(self) -> None:
         self.set_interval(min(5.0, max(self.idle_seconds / 4, 0.05)), self._check_idle)
 
     async def on_event(self, event: events.Event) -> None:
@@ -121,6 +121,20 @@ class SafetyApp(App[int]):
         self._last_input = time.monotonic()
         if not self.session.is_empty or self.current_mode != "start" or len(self.screen_stack) > 1:
             self.action_quick_exit()
+
+    def get_system_commands(self, screen):
+        """Only the theme from Textual's own palette commands: its Screenshot would write the screen
+        (a session) to disk, and Quit goes through action_quit anyway."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Theme", "Change the colours (high-contrast is one choice)", self.action_change_theme)
+        yield SystemCommand("Quit", "Leave safetyhelper", self.action_quit)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Never write a picture of the screen to disk: it could hold a session."""
+
+    def deliver_screenshot(self, *args, **kwargs) -> None:  # type: ignore[override]
+        """As action_screenshot: nothing of a session reaches disk."""
 
     # ---------------------------------------------------------------- kiosk mode
 
@@ -184,6 +198,26 @@ def make_app(
 
 
 def run(pack: ContentPack, config: Config | None = None) -> int:
+    """Run the app. If it fails, say so in one line: Textual's own crash report shows local variables,
+    which could put something of the session on the screen (SAFETYHELPER_DEBUG=1 shows it in full)."""
+    import io
+    import os
+    import sys
+
+    from safetyhelper.kiosk import error_type
+
     app = make_app(pack, config)
-    app.run()
-    return app.return_code or 0
+    if os.environ.get("SAFETYHELPER_DEBUG") == "1":
+        app.run()
+        return app.return_code or 0
+    errors, real = io.StringIO(), sys.stderr
+    sys.stderr = errors  # Textual draws on sys.__stderr__; only error reports land here
+    try:
+        app.run()
+    finally:
+        sys.stderr = real
+    code = app.return_code or 0
+    if code:
+        kind = error_type(errors.getvalue().encode()) or "an internal error"
+        print(f"safetyhelper: stopped because of {kind}; nothing was saved", file=sys.stderr)
+    return code

@@ -31,9 +31,10 @@ def guides_by_platform(session: Session, item: Item) -> dict[str, list[GuideStep
 
 
 class ItemBody(Widget):
-    """Tabs for one item: 'Why it matters' with the general steps, then one tab per chosen app or phone."""
+    """One item: tabs ('Why it matters' with the general steps, then one per chosen app or phone) and
+    the outcome box. Each item has its own outcome box, so it always shows that item's answer."""
 
-    DEFAULT_CSS = "ItemBody { height: 1fr; }"
+    DEFAULT_CSS = "ItemBody { height: 1fr; layout: vertical; }"
 
     def __init__(self, item: Item, session: Session, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -62,6 +63,19 @@ class ItemBody(Widget):
                                 markup=False,
                                 classes="muted",
                             )
+        current = self.session.outcome(self.item.id)
+        with RadioSet(classes="outcome-box") as outcomes:
+            outcomes.border_title = "How did it go? Press 1, 2, 3 or 4"
+            for n, outcome in enumerate(OUTCOMES, start=1):
+                yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
+
+    @property
+    def outcomes(self) -> RadioSet:
+        return self.query_one(RadioSet)
+
+    @on(RadioSet.Changed)
+    def _record(self, event: RadioSet.Changed) -> None:
+        self.session.record(self.item.id, OUTCOMES[event.index])
 
 
 class ItemScreen(Screen):
@@ -91,11 +105,6 @@ class ItemScreen(Screen):
         yield Static(self._title(), id="item-title", classes="heading")
         with ContentSwitcher(id="item-holder", initial=f"item-{self.index}"):
             yield ItemBody(self.item, self.app.session, id=f"item-{self.index}")
-        with RadioSet(id="outcome") as outcomes:
-            outcomes.border_title = "How did it go? Press 1, 2, 3 or 4"
-            current = self.app.session.outcome(self.item.id)
-            for n, outcome in enumerate(OUTCOMES, start=1):
-                yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
         yield KeyFooter()
 
     @property
@@ -103,9 +112,14 @@ class ItemScreen(Screen):
         return self.query_one("#item-holder", ContentSwitcher)
 
     @property
+    def body(self) -> ItemBody:
+        """The item on show."""
+        return self.holder.query_one(f"#item-{self.index}", ItemBody)
+
+    @property
     def tabs(self) -> TabbedContent:
         """The tabs of the item on show."""
-        return self.holder.query_one(f"#item-{self.index} > TabbedContent", TabbedContent)
+        return self.body.query_one(TabbedContent)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._build_the_rest)
@@ -130,17 +144,9 @@ class ItemScreen(Screen):
         self.query_one("#item-title", Static).update(self._title())
         self.holder.current = f"item-{index}"
         self.tabs.query_one(Tabs).focus()
-        current = self.app.session.outcome(self.item.id)
-        with self.prevent(RadioSet.Changed):
-            for outcome in OUTCOMES:
-                self.query_one(f"#outcome-{outcome.value}", RadioButton).value = outcome is current
-
-    @on(RadioSet.Changed, "#outcome")
-    def _record(self, event: RadioSet.Changed) -> None:
-        self.app.session.record(self.item.id, OUTCOMES[event.index])
 
     def action_outcome(self, index: int) -> None:
-        self.query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton).value = True
+        self.body.query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton).value = True
         self.app.session.record(self.item.id, OUTCOMES[index])
 
     async def action_next(self) -> None:

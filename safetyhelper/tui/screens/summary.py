@@ -86,7 +86,11 @@ class SummaryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="sheet")
     def _print_worker(self, request: SheetRequest) -> None:
-        pdf = sheet_pdf(self.app.session, request.options)
+        session = self.app.session
+        generation = session.generation
+        pdf = sheet_pdf(session, request.options)
+        if session.generation != generation:
+            return  # quick exit or idle reset while the sheet was being made: print nothing
         self.app.call_from_thread(self._busy.advance, "Sending it to the printer...")
         try:
             job = print_pdf(pdf, choose_printer(None, self.app.printer))
@@ -97,10 +101,14 @@ class SummaryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="sheet")
     def _save_worker(self, request: SheetRequest) -> None:
-        pdf = sheet_pdf(self.app.session, request.options)
+        session = self.app.session
+        generation = session.generation
+        pdf = sheet_pdf(session, request.options)
+        if session.generation != generation:
+            return  # quick exit or idle reset while the sheet was being made: save nothing
         self.app.call_from_thread(self._busy.advance, "Saving...")
         try:
-            saved = save_pdf(pdf, request.path, overwrite=False)
+            saved = save_pdf(pdf, request.path)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self.app.call_from_thread(self._done, f"Not saved: {reason}", "error")
@@ -108,11 +116,15 @@ class SummaryScreen(Screen):
             self.app.call_from_thread(self._done, f"Saved to {saved}")
 
     def _done(self, message: str, severity: str = "information") -> None:
+        if not self.is_attached:
+            return  # the session was wiped meanwhile: say nothing about it
         self.app.pop_screen()  # the progress dialog
         self.query_one("#sheet-status", Static).update(message)
         self.notify(message, severity=severity, timeout=8)
 
     def _print_failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
         self.app.pop_screen()
 
         def answer(save: bool | None) -> None:

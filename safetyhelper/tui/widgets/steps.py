@@ -41,6 +41,8 @@ class StepList(Widget):
         out: list[tuple[str, str]] = []
         for n, step in enumerate(self.steps, start=1):
             if step.warning:
+                if out:
+                    out.append(("text", ""))  # a gap, so the warning reads as the next step's, not the last's
                 for line in textwrap.wrap(NOTICE_PREFIX + step.warning, room - 2):
                     out.append(("notice", " " * self.INDENT + f" {line} ".ljust(room)))
             mark = (f"{n}." if self.numbered else "-").ljust(self.INDENT)
