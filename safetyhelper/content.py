@@ -403,7 +403,11 @@ class _Reader:
 
 def url_problem(url: str, *, allow_http: bool = False) -> str | None:
     """Why ``url`` cannot be used as a guide URL, or None if it can."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises for a port that is not a number
+    except ValueError as exc:
+        return f"expected a valid web address, got {url!r} ({exc})"
     schemes = ("https", "http") if allow_http else ("https",)
     if parts.scheme not in schemes:
         return f"expected an https:// URL, got {url!r}"

@@ -279,3 +279,9 @@ def test_find_line_follows_tables_and_arrays_of_tables():
     assert find_line(text, ("item", 0, "id")) == 2
     assert find_line(text, ("privacy", "url")) == 8
     assert find_line(text, ("nothing",)) is None
+
+
+@pytest.mark.parametrize("bad", ["https://[broken/page", "https://example.org:port/x"])
+def test_malformed_urls_are_a_content_error_not_a_crash(tmp_path, bad):
+    err = content_error(tmp_path, "devices/testphone.toml", DEVICE.replace("https://example.org/help/location", bad))
+    assert err.field == "location.url" and "expected a valid web address" in err.message

@@ -14,6 +14,12 @@ from textual.widgets.selection_list import Selection
 
 
 class ChooseScreen(Screen):
+    SCOPED_CSS = False  # the rules name this screen's own ids
+    DEFAULT_CSS = """
+    #choose { height: 1fr; }
+    #platforms { height: 1fr; margin: 0 1; }
+    """
+
     BINDINGS = [
         ("n", "next", "Next"),
         ("b", "back", "Back"),

@@ -79,6 +79,16 @@ class ItemBody(Widget):
 
 
 class ItemScreen(Screen):
+    SCOPED_CSS = False  # the rules name this screen's own ids
+    DEFAULT_CSS = """
+    #item-title { height: 1; }
+    #item-holder { height: 1fr; }
+    .item-tabs { height: 1fr; }
+    .item-tabs TabPane { padding: 0; }
+    .why { padding: 1 1 0 1; }
+    .outcome-box { layout: grid; grid-size: 2; grid-rows: 1; height: 4; }
+    """
+
     BINDINGS = [
         ("n", "next", "Next"),
         ("b", "back", "Back"),

@@ -5,12 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widgets import Static
 
 from safetyhelper.tui.widgets.footer import KeyFooter
-from textual.widgets import Static
 
 
 class CaseNoteScreen(Screen):
+    SCOPED_CSS = False  # the rules name this screen's own ids
+    DEFAULT_CSS = """
+    #note-text { padding: 1 2; background: $surface; }
+    """
+
     BINDINGS = [
         ("b", "app.pop_screen", "Back"),
         ("c", "copy", "Copy again"),

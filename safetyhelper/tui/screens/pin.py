@@ -7,11 +7,12 @@ import math
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from safetyhelper.tui.screens.dialog import Dialog
 
-class PinDialog(ModalScreen[bool]):
+
+class PinDialog(Dialog[bool]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
     def __init__(self, purpose: str) -> None:

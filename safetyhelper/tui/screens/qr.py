@@ -18,6 +18,25 @@ TOO_SMALL = "This window is too small to show the code without breaking it. Make
 
 class QRScreen(Screen):
     """Shows one of ``guides`` (title, url) at a time; left and right move between them."""
+    SCOPED_CSS = False  # the rules name this screen's own ids
+    DEFAULT_CSS = """
+    /* The code on a fixed white quiet zone (its own widget), the text below it or beside it. */
+    QRScreen { align: center middle; }
+    #qr-body { height: auto; width: 100%; }
+    #qr-holder { height: auto; width: 100%; }
+    #qr-text { height: auto; width: 100%; }
+    #qr-text Static { text-align: center; width: 100%; }
+    #qr-title { text-style: bold; }
+    #qr-reminder { color: $text-warning; }
+    #qr-too-small { display: none; color: $text-warning; }
+    QRScreen.-side #qr-body { layout: horizontal; }
+    QRScreen.-side #qr-holder { width: auto; }
+    QRScreen.-side #qr-text { width: 1fr; padding: 0 1; }
+    QRScreen.-side #qr-text Static { text-align: left; }
+    QRScreen.-too-small #qr-holder { display: none; }
+    QRScreen.-too-small #qr-too-small { display: block; }
+    """
+
 
     BINDINGS = [
         ("b", "app.pop_screen", "Back"),

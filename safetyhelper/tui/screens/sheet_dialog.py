@@ -9,10 +9,10 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
 from safetyhelper.sheet import SheetOptions
+from safetyhelper.tui.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def default_save_path(today: dt.date | None = None) -> Path:
     return (docs if docs.is_dir() else Path.home()) / f"sheet-{today.isoformat()}.pdf"
 
 
-class SheetDialog(ModalScreen[SheetRequest | None]):
+class SheetDialog(Dialog[SheetRequest | None]):
     """Options for the sheet; with ``save=True`` also the file to save to."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]
@@ -80,7 +80,7 @@ class SheetDialog(ModalScreen[SheetRequest | None]):
         self.dismiss(None)
 
 
-class BusyDialog(ModalScreen[None]):
+class BusyDialog(Dialog[None]):
     """Progress while a worker builds and prints or saves the sheet."""
 
     def __init__(self, message: str, steps: int) -> None:
@@ -98,7 +98,7 @@ class BusyDialog(ModalScreen[None]):
         self.query_one("#busy-progress", ProgressBar).advance(1)
 
 
-class YesNoDialog(ModalScreen[bool]):
+class YesNoDialog(Dialog[bool]):
     BINDINGS = [("escape", "no", "No")]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:

@@ -12,6 +12,11 @@ from safetyhelper.tui.screens.start import content_status
 
 
 class StaffScreen(Screen):
+    SCOPED_CSS = False  # the rules name this screen's own ids
+    DEFAULT_CSS = """
+    #staff .point { padding: 0 1; }
+    """
+
     BINDINGS = [("b", "app.pop_screen", "Back")]
 
     def compose(self) -> ComposeResult:

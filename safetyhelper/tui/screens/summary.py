@@ -16,6 +16,14 @@ from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, Sheet
 
 
 class SummaryScreen(Screen):
+    SCOPED_CSS = False  # the rules name this screen's own ids
+    DEFAULT_CSS = """
+    #summary .outcome, #summary .take-home { padding: 0 1; }
+    #sheet-status { text-align: center; width: 100%; }
+    #summary .outcome.not-now { color: $text-warning; }
+    #summary .outcome.none { color: $text-muted; }
+    """
+
     BINDINGS = [
         ("b", "back", "Back"),
         ("p", "print_sheet", "Print"),

@@ -1,29 +1,94 @@
-"""Textual's Footer, redrawn only when the keys it shows really change.
+"""The footer: the keys that work on this screen, as Textual's Footer shows them, in one light widget.
 
-The stock Footer rebuilds all its keys on every bindings update (each focus change, each mount), several
-times per key press here; this one compares what it would show first, which keeps key presses quick.
+Textual's Footer is a container of one widget per key that rebuilds itself on every bindings update
+(each focus change, each mount): several times per key press here, and a good part of start-up. This one
+draws a single line of text, redraws only when the keys it shows change, and runs a key's action when
+its label is clicked.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 
 
-class KeyFooter(Footer):
-    _shown: tuple = ()
+class KeyFooter(Widget):
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description", "key-footer--disabled"}
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeyFooter > .key-footer--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyFooter > .key-footer--description { color: $footer-description-foreground; }
+    KeyFooter > .key-footer--disabled { text-style: dim; }
+    """
 
-    def _signature(self, screen: Screen) -> tuple:
-        return tuple(
-            (key, ab.binding.description, ab.enabled)
-            for key, ab in screen.active_bindings.items()
-            if ab.binding.show or key == self.app.COMMAND_PALETTE_BINDING
-        )
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple = ()
+        #: (first column, last column, action, node) of each key drawn, for clicks.
+        self._spans: list[tuple[int, int, str, object]] = []
 
-    def bindings_changed(self, screen: Screen) -> None:
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            shown = self._signature(screen)
-            if self._bindings_ready and shown == self._shown:
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _keys(self, screen: Screen) -> tuple:
+        palette = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
+        shown = []
+        for key, ab in screen.active_bindings.items():
+            if not ab.binding.show or key == palette:
+                continue
+            shown.append((self.app.get_key_display(ab.binding), ab.binding.description, ab.enabled, ab.binding.action, ab.node))
+        if palette and palette in screen.active_bindings:
+            ab = screen.active_bindings[palette]
+            shown.append((self.app.get_key_display(ab.binding), "palette", ab.enabled, ab.binding.action, ab.node))
+        return tuple(shown)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        keys = self._keys(screen)
+        if keys != self._shown:
+            self._shown = keys
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key")
+        desc_style = self.get_component_rich_style("key-footer--description")
+        dim = self.get_component_rich_style("key-footer--disabled")
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        keys = list(self._shown)
+        palette = keys.pop() if keys and keys[-1][1] == "palette" else None
+        for display, description, enabled, action, node in keys:
+            start = text.cell_len
+            text.append(f" {display} ", key_style + (dim if not enabled else key_style))
+            text.append(f"{description} ", desc_style + (dim if not enabled else desc_style))
+            self._spans.append((start, text.cell_len, action, node))
+        if palette:
+            display, description, enabled, action, node = palette
+            tail = f"▏{display} {description} "
+            pad = max(1, self.size.width - text.cell_len - len(tail))
+            text.append(" " * pad)
+            start = text.cell_len
+            text.append("▏", desc_style)
+            text.append(f"{display} ", key_style)
+            text.append(f"{description} ", desc_style)
+            self._spans.append((start, text.cell_len, action, node))
+        return text
+
+    async def on_click(self, event: events.Click) -> None:
+        for start, end, action, node in self._spans:
+            if start <= event.x < end:
+                event.stop()
+                await self.app.run_action(action, node)
                 return
-            self._shown = shown
-        super().bindings_changed(screen)
