@@ -292,3 +292,13 @@ async def test_each_item_shows_only_its_own_outcome():
         await pilot.click("#item-0 #outcome-home")
         assert app.session.outcome("public") is Outcome.AT_HOME and pressed() == ["outcome-home"]
         assert app.session.outcome("recheck") is Outcome.NOT_NOW
+
+
+@pytest.mark.parametrize("keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "1", "n", "1", "n", "1", "n", "1", "n", "1", "n"]])
+async def test_quick_exit_is_shown_first_in_the_footer_on_every_screen_at_80_columns(keys):
+    app = make_app(PACK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*keys)
+        await pilot.pause()
+        footer_line = visible_text(app).splitlines()[-1]
+        assert footer_line.lstrip().startswith("esc Quick exit"), footer_line

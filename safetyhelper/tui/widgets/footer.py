@@ -48,6 +48,8 @@ class KeyFooter(Widget):
             if not ab.binding.show or key == palette:
                 continue
             shown.append((self.app.get_key_display(ab.binding), ab.binding.description, ab.enabled, ab.binding.action, ab.node))
+        # Quick exit first, so that it is never cut off on a narrow screen.
+        shown.sort(key=lambda k: k[3] != "quick_exit")
         if palette and palette in screen.active_bindings:
             ab = screen.active_bindings[palette]
             shown.append((self.app.get_key_display(ab.binding), "palette", ab.enabled, ab.binding.action, ab.node))
