@@ -16,16 +16,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
     target = Path(os.path.realpath(Path(path).expanduser()))
     if mode is None:
         mode = target.stat().st_mode & 0o7777 if target.exists() else 0o600
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = _written_beside(target, data, mode)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     try:  # make the rename itself durable
         dir_fd = os.open(target.parent, os.O_RDONLY)
@@ -44,14 +39,25 @@ def write_new(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o600) -
     """Create ``path`` holding ``data`` in one step; fail with FileExistsError if anything (a file, a
     folder, even a dangling link) is already there. The whole file appears at once or not at all."""
     target = Path(path).expanduser()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = _written_beside(target, data, mode)
+    try:
+        os.link(tmp, target)  # atomic, and refuses an existing name without following links
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _written_beside(target: Path, data: bytes, mode: int) -> Path:
+    """A temporary file in ``target``'s folder holding ``data``, flushed to disk, with ``mode``."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        os.link(tmp, target)  # atomic, and refuses an existing name without following links
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return target
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp

@@ -74,31 +74,35 @@ class SummaryScreen(Screen):
 
     @on(Button.Pressed, "#print-sheet")
     def action_print_sheet(self) -> None:
-        self.app.push_screen(SheetDialog(save=False, **self.app.sheet_defaults), self._print_chosen)
+        self.app.push_screen(SheetDialog(save=False, **self.app.sheet_defaults), self._chosen)
 
     @on(Button.Pressed, "#save-pdf")
     def action_save_sheet(self) -> None:
-        self.app.push_screen(SheetDialog(save=True, **self.app.sheet_defaults), self._save_chosen)
+        self.app.push_screen(SheetDialog(save=True, **self.app.sheet_defaults), self._chosen)
 
-    def _print_chosen(self, request: SheetRequest | None) -> None:
+    def _chosen(self, request: SheetRequest | None) -> None:
         if request is not None:
             self._busy = BusyDialog("Making the sheet...", 2)
             self.app.push_screen(self._busy)
-            self._print_worker(request)
-
-    def _save_chosen(self, request: SheetRequest | None) -> None:
-        if request is not None:
-            self._busy = BusyDialog("Making the sheet...", 2)
-            self.app.push_screen(self._busy)
-            self._save_worker(request)
+            self._sheet_worker(request)
 
     @work(thread=True, exclusive=True, group="sheet")
-    def _print_worker(self, request: SheetRequest) -> None:
+    def _sheet_worker(self, request: SheetRequest) -> None:
+        """Make the sheet, then save it (request.path) or print it; never after the session was wiped."""
         session = self.app.session
         generation = session.generation
         pdf = sheet_pdf(session, request.options)
         if session.generation != generation:
-            return  # quick exit or idle reset while the sheet was being made: print nothing
+            return  # quick exit or idle reset while the sheet was being made: nothing goes anywhere
+        if request.path is not None:
+            self.app.call_from_thread(self._busy.advance, "Saving...")
+            try:
+                saved = save_pdf(pdf, request.path)
+            except OSError as exc:
+                self.app.call_from_thread(self._done, f"Not saved: {exc.strerror or exc}", "error")
+            else:
+                self.app.call_from_thread(self._done, f"Saved to {saved}")
+            return
         self.app.call_from_thread(self._busy.advance, "Sending it to the printer...")
         try:
             job = print_pdf(pdf, choose_printer(None, self.app.printer))
@@ -106,22 +110,6 @@ class SummaryScreen(Screen):
             self.app.call_from_thread(self._print_failed, str(exc))
         else:
             self.app.call_from_thread(self._done, f"Sent to the printer. Job {job}.")
-
-    @work(thread=True, exclusive=True, group="sheet")
-    def _save_worker(self, request: SheetRequest) -> None:
-        session = self.app.session
-        generation = session.generation
-        pdf = sheet_pdf(session, request.options)
-        if session.generation != generation:
-            return  # quick exit or idle reset while the sheet was being made: save nothing
-        self.app.call_from_thread(self._busy.advance, "Saving...")
-        try:
-            saved = save_pdf(pdf, request.path)
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self.app.call_from_thread(self._done, f"Not saved: {reason}", "error")
-        else:
-            self.app.call_from_thread(self._done, f"Saved to {saved}")
 
     def _done(self, message: str, severity: str = "information") -> None:
         if not self.is_attached:
