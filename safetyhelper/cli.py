@@ -16,7 +16,6 @@ from safetyhelper.content import ENV_CONTENT, STALE_AFTER_DAYS, ContentError, Co
 
 EXIT_CONTENT = 2
 EXIT_USAGE = 2
-ENV_IDLE = "SAFETYHELPER_IDLE_MINUTES"  # read by safetyhelper.config
 
 
 class UsageError(Exception):
@@ -40,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "--idle-minutes",
         metavar="N",
         default=None,
-        help=f"wipe the session after N minutes with no key or mouse (default 10; or set {ENV_IDLE})",
+        help="wipe the session after N minutes with no key or mouse (default 10; or set SAFETYHELPER_IDLE_MINUTES)",
     )
     parser.add_argument("--config", metavar="FILE", default=None, help="the configuration file to use")
     parser.add_argument("--theme", metavar="NAME", default=None, help="colour theme, e.g. high-contrast")
@@ -106,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return config_command(args, cfg)
         if args.command == "links":
             return links_cli.run(args, override)
+        if cfg.kiosk and not cfg.pin_hash:
+            raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
         if cfg.kiosk and not args.kiosk_child:
             from safetyhelper.kiosk import supervise
 
@@ -126,8 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(override: str | None, cfg: Config) -> int:
     pack = load_content(override)
-    if cfg.kiosk and not cfg.pin_hash:
-        raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
     check_theme(cfg)
     from safetyhelper.tui.app import run  # Textual loads only when the app starts
 

@@ -664,11 +664,6 @@ def load_content(
     )
 
 
-def override_from_env(option: str | None) -> str | None:
-    """The override folder: the option if given, else the environment variable, else None."""
-    return option or os.environ.get(ENV_CONTENT) or None
-
-
 def text_fields(pack: ContentPack) -> Iterator[tuple[str, str, str]]:
     """(file, field, text) for every piece of text in the pack a person may see or print."""
     files = dict(pack.files)

@@ -73,10 +73,8 @@ def error_type(stderr: bytes) -> str | None:
 
 
 def supervise(argv: Sequence[str], cfg: Config) -> int:
-    """Run the app until it is left with the staff PIN (exit 0); restart it after any crash."""
-    if not cfg.pin_hash:
-        print("safetyhelper: kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'", file=sys.stderr)
-        return EXIT_CONTENT
+    """Run the app until it is left with the staff PIN (exit 0); restart it after any crash.
+    The caller has checked that a PIN is set."""
     ignore_terminal_signals()
     child = [sys.executable, "-m", "safetyhelper", *argv, "--kiosk-child"]
     if "--kiosk" not in argv:

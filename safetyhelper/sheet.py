@@ -292,10 +292,6 @@ def _steps(steps, st: _Styles, options: SheetOptions) -> list[Flowable]:
     return out
 
 
-def _platform_guides(session: Session) -> list[Platform]:
-    return session.chosen_platforms
-
-
 def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today: dt.date | None = None) -> bytes:
     """The take-home sheet for ``session`` as PDF bytes (in memory; nothing touches the disk)."""
     register_fonts()
@@ -303,7 +299,7 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
     today = today or dt.date.today()
     st = _Styles(options.large_print)
     marks = DISCREET_MARKS if options.discreet else MARKS
-    platforms = _platform_guides(session)
+    platforms = session.chosen_platforms
     used = [g for p in platforms for g in p.guides]
     checked = min((g.checked for g in used), default=pack.oldest_checked)
     title = pack.organisation.discreet_title if options.discreet else "Staying safe online: your plan"

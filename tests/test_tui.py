@@ -9,7 +9,7 @@ import pytest
 from safetyhelper.content import load_content
 from textual.widgets import RadioButton
 from safetyhelper.session import Outcome
-from safetyhelper.tui.app import HIGH_CONTRAST, SESSION_MODE, make_app
+from safetyhelper.tui.app import HIGH_CONTRAST, make_app
 from safetyhelper.tui.screens.choose import ChooseScreen
 from safetyhelper.tui.screens.item import ItemScreen
 from safetyhelper.tui.screens.note import CaseNoteScreen
@@ -141,7 +141,7 @@ async def test_quick_exit_wipes_the_session_from_every_screen(screen_keys):
         assert isinstance(app.screen, StartScreen)
         assert app.session.is_empty and app.session.chosen == [] and app.session.outcomes == {}
         assert app.current_mode == "start" and len(app.screen_stack) == 1
-        assert SESSION_MODE not in app._modes_added  # every screen of the session is gone
+        assert not app.has_session_screens  # every screen of the session is gone
         assert app.clipboard == ""
         text = visible_text(app)
         for p in PACK.platforms + PACK.devices:

@@ -60,7 +60,7 @@ class SafetyApp(App[int]):
         self.session = Session(pack)
         self.idle_seconds = idle_seconds
         self._last_input = time.monotonic()
-        self._modes_added: set[str] = set()
+        self._session_mode = False
         self.register_theme(HIGH_CONTRAST)
         if theme:
             self.theme = theme
@@ -86,6 +86,7 @@ class SafetyApp(App[int]):
         self.session.wipe()
         self._drop_session_screens()
         self.add_mode(SESSION_MODE, ChooseScreen)
+        self._session_mode = True
         self.switch_mode(SESSION_MODE)
 
     def show_checklist(self) -> None:
@@ -93,14 +94,15 @@ class SafetyApp(App[int]):
 
         self.push_screen(ItemScreen(0))
 
-    def _drop_session_screens(self) -> None:
-        if SESSION_MODE in self._modes_added:
-            self._modes_added.discard(SESSION_MODE)
-            self.remove_mode(SESSION_MODE)
+    @property
+    def has_session_screens(self) -> bool:
+        """True while any screen of a session exists (until quick exit, idle reset or the end)."""
+        return self._session_mode
 
-    def add_mode(self, mode: str, base_screen) -> None:  # type: ignore[override]
-        super().add_mode(mode, base_screen)
-        self._modes_added.add(mode)
+    def _drop_session_screens(self) -> None:
+        if self._session_mode:
+            self._session_mode = False
+            self.remove_mode(SESSION_MODE)
 
     # ---------------------------------------------------------------- safety
 
