@@ -6,6 +6,7 @@ Every expected failure is one clear line on stderr and a non-zero exit code, nev
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import sys
 from typing import Sequence
@@ -123,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # Output piped into something that stopped reading (like `| head`): not an error to report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def run_app(override: str | None, cfg: Config) -> int:

@@ -285,3 +285,15 @@ def test_find_line_follows_tables_and_arrays_of_tables():
 def test_malformed_urls_are_a_content_error_not_a_crash(tmp_path, bad):
     err = content_error(tmp_path, "devices/testphone.toml", DEVICE.replace("https://example.org/help/location", bad))
     assert err.field == "location.url" and "expected a valid web address" in err.message
+
+
+def test_output_into_a_closed_pipe_is_not_a_traceback():
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "safetyhelper", "content", "check"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()  # like `| head -0`
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in stderr, stderr
