@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from safetyhelper.content import ContentError, find_line
+from safetyhelper.content import ContentError, find_line, hidden_character, read_toml, shown
 from safetyhelper.files import write_atomic
 
 APP_NAME = "safetyhelper"
@@ -26,8 +26,12 @@ ENV_CONFIG = "SAFETYHELPER_CONFIG"
 
 #: scrypt cost: 2**14 x 8 x 1 takes about 50 ms here; enough to make guessing a short PIN offline slow.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-PIN_RE = re.compile(r"^\d{4,12}$")
-HASH_RE = re.compile(r"^scrypt\$(\d+)\$(\d+)\$(\d+)\$([0-9a-f]{32})\$([0-9a-f]{64})$")
+#: The scrypt costs a stored hash may name: N a power of two in this range, r and p in theirs. Anything
+#: else is refused before it is tried (a huge N or r would take gigabytes of memory).
+SCRYPT_N_RANGE, SCRYPT_R_RANGE, SCRYPT_P_RANGE = (2**14, 2**20), (1, 32), (1, 16)
+#: A PIN is ASCII digits only (``\d`` would take Arabic-Indic and other digits a UK keyboard cannot type).
+PIN_RE = re.compile(r"^[0-9]{4,12}\Z")
+HASH_RE = re.compile(r"^scrypt\$([0-9]{1,8})\$([0-9]{1,3})\$([0-9]{1,3})\$([0-9a-f]{32})\$([0-9a-f]{64})\Z")
 
 
 class ConfigError(ContentError):
@@ -62,19 +66,26 @@ def _bool(raw: str) -> bool:
 def _minutes(value: Any) -> float:
     if isinstance(value, str):
         try:
+            if len(value) > 40:
+                raise ValueError
             value = float(value)
         except ValueError:
-            raise ValueError(f"expected a number of minutes, got {value!r}") from None
+            raise ValueError(f"expected a number of minutes, got {shown(value)}") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise ValueError("expected a number of minutes")
     if not 0 < value <= 24 * 60:
-        raise ValueError(f"expected minutes between 0 and 1440, got {value:g}")
+        raise ValueError(f"expected minutes between 0 and 1440, got {shown(value)}")
     return float(value)
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("expected text in quotes")
+    if len(value) > 4096:
+        raise ValueError(f"too long: {len(value):,} characters")
+    problem = hidden_character(value)
+    if problem:
+        raise ValueError(problem)
     return value.strip()
 
 
@@ -89,7 +100,7 @@ def _flag(value: Any) -> bool:
 def _theme(value: Any) -> str:
     name = _text(value)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-        raise ValueError(f"expected a theme name such as high-contrast, got {name!r}")
+        raise ValueError(f"expected a theme name such as high-contrast, got {shown(name)}")
     return name
 
 
@@ -97,6 +108,9 @@ def _pin_hash(value: Any) -> str:
     text = _text(value)
     if not HASH_RE.match(text):
         raise ValueError("expected a hash made by 'safetyhelper config set-pin' (never the PIN itself)")
+    problem = scrypt_cost_problem(text)
+    if problem:
+        raise ValueError(f"{problem}; make a new one with 'safetyhelper config set-pin'")
     return text
 
 
@@ -117,6 +131,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("discreet", "SAFETYHELPER_DISCREET", _flag, False, "make discreet sheets by default"),
     Setting("large_print", "SAFETYHELPER_LARGE_PRINT", _flag, False, "make large-print sheets by default"),
     Setting("kiosk", "SAFETYHELPER_KIOSK", _flag, False, "kiosk mode: staff PIN to leave, no suspend"),
+    Setting("save_folder", "SAFETYHELPER_SAVE_FOLDER", _text, None, "kiosk mode: the only folder sheets may be saved to"),
     Setting("pin_hash", None, _pin_hash, None, "the kiosk PIN as a salted scrypt hash (set with config set-pin)"),
 )
 KEYS = tuple(s.key for s in SETTINGS)
@@ -136,22 +151,15 @@ class Config:
             raise AttributeError(key) from None
 
 
-def read_config_file(path: Path) -> dict[str, Any]:
-    """Parse and validate the file; a missing file is an empty configuration."""
+def read_config_file(path: Path, *, must_exist: bool = False) -> dict[str, Any]:
+    """Parse and validate the file; a missing file is an empty configuration (unless ``must_exist``).
+
+    Only a regular file of at most 1 MB is read (never a FIFO, a device or a link loop), and every text
+    in it must be free of control characters."""
     label = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not must_exist and not os.path.lexists(path):
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(label, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column \d+\)$", msg)
-        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", msg)
-        raise ConfigError(label, f"TOML syntax error: {msg}", line=int(m.group(1)) if m else None) from None
+    text, data = read_toml(path, label, ConfigError)
     out = {}
     for key, value in data.items():
         setting = next((s for s in SETTINGS if s.key == key), None)
@@ -161,7 +169,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
             )
         try:
             out[key] = setting.parse(value)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise ConfigError(label, str(exc), field=(key,), line=find_line(text, (key,))) from None
     return out
 
@@ -175,9 +183,12 @@ def load_config(
     environ = os.environ if environ is None else environ
     explicit = path or environ.get(ENV_CONFIG)
     config_path = Path(explicit) if explicit else default_config_path()
-    if explicit and not config_path.is_file():
-        raise ConfigError(config_path, "configuration file not found (from --config or SAFETYHELPER_CONFIG)")
-    from_file = read_config_file(config_path)
+    try:
+        from_file = read_config_file(config_path, must_exist=bool(explicit))
+    except ConfigError as exc:
+        if explicit and exc.message.endswith(": not found"):
+            raise ConfigError(config_path, "configuration file not found (from --config or SAFETYHELPER_CONFIG)") from None
+        raise
     cfg = Config(path=config_path)
     for s in SETTINGS:
         value, source = s.default, "default"
@@ -186,13 +197,13 @@ def load_config(
         if s.env and environ.get(s.env, "") != "":
             try:
                 value, source = s.parse(environ[s.env]), "environment"
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 raise ConfigError(f"environment variable {s.env}", str(exc)) from None
         opt = (options or {}).get(s.key)
         if opt is not None:
             try:
                 value, source = s.parse(opt), "option"
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 raise ConfigError(f"option --{s.key.replace('_', '-')}", str(exc)) from None
         cfg.values[s.key] = value
         cfg.sources[s.key] = source
@@ -223,22 +234,41 @@ def show(cfg: Config) -> str:
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     if not PIN_RE.match(pin):
-        raise ValueError("a PIN is 4 to 12 digits")
+        raise ValueError("a PIN is 4 to 12 digits (0 to 9)")
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
-def check_pin(pin: str, stored: str | None) -> bool:
-    if not stored:
-        return False
+def scrypt_cost_problem(stored: str) -> str | None:
+    """What is wrong with the scrypt costs a stored hash names (one phrase), or None if they are in range."""
     m = HASH_RE.match(stored)
     if not m:
+        return "expected a hash made by 'safetyhelper config set-pin' (never the PIN itself)"
+    n, r, p = int(m[1]), int(m[2]), int(m[3])
+    (n_lo, n_hi), (r_lo, r_hi), (p_lo, p_hi) = SCRYPT_N_RANGE, SCRYPT_R_RANGE, SCRYPT_P_RANGE
+    if not (n_lo <= n <= n_hi and n & (n - 1) == 0):
+        return f"scrypt cost N must be a power of two from {n_lo} to {n_hi}, not {n}"
+    if not r_lo <= r <= r_hi:
+        return f"scrypt block size r must be from {r_lo} to {r_hi}, not {r}"
+    if not p_lo <= p <= p_hi:
+        return f"scrypt parallelism p must be from {p_lo} to {p_hi}, not {p}"
+    return None
+
+
+def check_pin(pin: str, stored: str | None) -> bool:
+    """Whether ``pin`` is the PIN ``stored`` was made from. A PIN that is not 4 to 12 digits 0-9, a malformed
+    hash and a hash naming scrypt costs out of range are refused without running scrypt."""
+    if not stored or not PIN_RE.match(pin):
+        return False
+    m = HASH_RE.match(stored)
+    if not m or scrypt_cost_problem(stored):
         return False
     n, r, p, salt, digest = int(m[1]), int(m[2]), int(m[3]), bytes.fromhex(m[4]), m[5]
+    maxmem = 128 * r * (n + p + 2) + 2**20  # what scrypt needs; OpenSSL's default allows only N <= 2**14
     try:
-        got = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32).hex()
-    except ValueError:
+        got = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=maxmem).hex()
+    except (ValueError, MemoryError):
         return False
     return hmac.compare_digest(got, digest)
 
@@ -255,40 +285,133 @@ def write_setting(path: Path, key: str, value: Any) -> None:
     write_atomic(path, tomlkit.dumps(doc).encode("utf-8"), mode=0o600)
 
 
-class PinLock:
-    """Counts wrong PINs: after ``limit`` wrong tries in a row the prompt is locked for ``seconds``."""
+#: In the state folder: the count of wrong PINs and the end of a lock. Two numbers, never session data.
+PIN_LOCK_FILE = "pin-lock.json"
 
-    def __init__(self, limit: int = 5, seconds: float = 60.0, clock: Callable[[], float] | None = None):
+
+class PinLock:
+    """Counts wrong PINs: after ``limit`` wrong tries in a row the prompt is locked for ``seconds``.
+
+    The count and the end of the lock (wall-clock time) live in a small file (``path``; by default
+    pin-lock.json in the state folder), so a crash or a restart of the app does not reset them, and the
+    kiosk wrapper and the app share them. A try is counted, and written, before the PIN is checked, so a
+    crash during the check still counts; the right PIN clears the count. A file that cannot be read or
+    makes no sense counts as one lock (fail safe), without a word to the user. If the file cannot be
+    written, the count is kept in memory."""
+
+    def __init__(
+        self,
+        limit: int = 5,
+        seconds: float = 60.0,
+        clock: Callable[[], float] | None = None,
+        path: str | os.PathLike[str] | None = None,
+    ):
         import time
 
         self.limit = limit
         self.seconds = seconds
-        self.clock = clock or time.monotonic
+        self.clock = clock or time.time
+        self.path = Path(path) if path is not None else state_dir() / PIN_LOCK_FILE
         self.wrong = 0
         self.locked_until = 0.0
+        self._unreadable: object = None  # the bad file (or error) already counted as a lock
+        self._unsaved = False  # the last write failed: what is in memory is the truth
 
     def locked_for(self) -> float:
-        return max(0.0, self.locked_until - self.clock())
+        self._load()
+        return max(0.0, min(self.locked_until - self.clock(), self.seconds))
 
     def attempt(self, pin: str, stored: str | None) -> bool:
         if self.locked_for() > 0:
             return False
-        if check_pin(pin, stored):
-            self.wrong = 0
-            return True
         self.wrong += 1
         if self.wrong >= self.limit:
             self.wrong = 0
             self.locked_until = self.clock() + self.seconds
+        self._save()  # counted before the check: a crash while checking still counts
+        if check_pin(pin, stored):
+            self.wrong, self.locked_until = 0, 0.0
+            self._save()
+            return True
         return False
 
+    def _load(self) -> None:
+        if self._unsaved:
+            return
+        try:
+            raw: object = _read_small_file(self.path)
+        except FileNotFoundError:
+            return  # nothing recorded: what is in memory stands
+        except OSError as exc:
+            raw = ("unreadable", exc.errno)
+        state = _parse_pin_lock(raw, self.limit) if isinstance(raw, bytes) else None
+        now = self.clock()
+        if state is not None:
+            self.wrong, self.locked_until = state
+            self._unreadable = None
+        elif raw != self._unreadable:  # garbage, or unreadable: one lock, counted once
+            self._unreadable = raw
+            self.wrong, self.locked_until = 0, now + self.seconds
+            self._save()
+        if self.locked_until > now + self.seconds:  # the clock was put back: one lock from now
+            self.locked_until = now + self.seconds
+            self._save()
 
-def log_crash(exit_code: int, error_type: str | None) -> Path:
+    def _save(self) -> None:
+        import json
+
+        data = json.dumps({"wrong": self.wrong, "locked_until": self.locked_until}).encode()
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomic(self.path, data, mode=0o600)
+        except OSError:
+            self._unsaved = True
+        else:
+            self._unsaved = False
+
+
+def _read_small_file(path: Path, limit: int = 4096) -> bytes:
+    """At most ``limit`` bytes of the regular file at ``path``; never blocks on a FIFO or a device."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(path)  # any OSError: unreadable
+        data = os.read(fd, limit + 1)
+        if len(data) > limit:
+            raise OSError(f"{path} is too big")
+        return data
+    finally:
+        os.close(fd)
+
+
+def _parse_pin_lock(raw: bytes, limit: int) -> tuple[int, float] | None:
+    """(wrong tries, lock end) from the lock file, or None if it makes no sense."""
+    import json
+    import math
+
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or set(data) != {"wrong", "locked_until"}:
+        return None
+    wrong, until = data["wrong"], data["locked_until"]
+    if type(wrong) is not int or not 0 <= wrong < limit:
+        return None
+    if type(until) not in (int, float) or not math.isfinite(until) or until < 0:
+        return None
+    return wrong, float(until)
+
+
+def log_crash(exit_code: int, error_type: str | None, *, restarted: bool = True) -> Path:
     """One line per crash in the state folder: time, exit code, error type. Never session data."""
     folder = state_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "kiosk.log"
     stamp = dt.datetime.now().isoformat(timespec="seconds")
+    then = "restarted" if restarted else "stopped until a staff PIN"
     with open(path, "a", encoding="utf-8") as log:  # a crash log, not session data
-        log.write(f"{stamp} exited with code {exit_code}" + (f" ({error_type})" if error_type else "") + "; restarted\n")
+        log.write(f"{stamp} exited with code {exit_code}" + (f" ({error_type})" if error_type else "") + f"; {then}\n")
     return path

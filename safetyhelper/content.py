@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
+from safetyhelper.files import UnreadableFile, read_limited
+
 ENV_CONTENT = "SAFETYHELPER_CONTENT"
 
 #: The most bytes a guide URL may have: a QR code of version 7 at error-correction level M holds 122
@@ -33,7 +35,15 @@ TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.to
 KIND_DIRS = ("platforms", "devices")
 NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
 GUIDE_STATUSES = ("ok", "check")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+#: The most characters each kind of text may have (keyed by its field name), so that every text fits
+#: the screen and the sheet; "text" (a step) is also the default. The longest word outside a URL is
+#: MAX_WORD characters: longer ones would have to break mid-word on a line.
+MAX_CHARS = {
+    "id": 60, "name": 80, "title": 120, "discreet_title": 80, "text": 600, "warning": 400, "why": 1200,
+    "note": 600, "about": 600, "contact": 300, "number": 40, "hours": 160, "points": 600, "url": 300,
+}
+MAX_WORD = 60
 
 FieldPath = tuple[str | int, ...]
 
@@ -44,6 +54,8 @@ class ContentError(Exception):
     def __init__(self, file: Path | str, message: str, *, field: FieldPath = (), line: int | None = None):
         self.file = str(file)
         self.field = _dotted(field)
+        if len(self.field) > 80:
+            self.field = self.field[:79] + "…"
         self.line = line
         self.message = message
         super().__init__(str(self))
@@ -214,29 +226,41 @@ def shipped_content_dir() -> Path:
 
 
 def content_files(base: Path, override: Path | None) -> dict[str, Path]:
-    """Relative name -> file to read; files in ``override`` replace shipped files of the same name."""
+    """Relative name -> file to read; files in ``override`` replace shipped files of the same name.
+
+    In the override folder, anything at a content file's name counts, even a folder, a FIFO or a broken
+    link: reading it then says what is wrong, instead of quietly using the shipped file."""
     files: dict[str, Path] = {}
     for folder in (base, override):
         if folder is None:
             continue
+        present = os.path.lexists if folder is override else os.path.isfile
         for name in TOP_FILES:
-            if (folder / name).is_file():
+            if present(folder / name):
                 files[name] = folder / name
         for kind in KIND_DIRS:
             sub = folder / kind
+            if folder is override and os.path.lexists(sub) and not sub.is_dir():
+                raise ContentError(sub, "expected a folder of .toml files, but it is not a folder (or a broken link)")
             if sub.is_dir():
-                for f in sorted(sub.glob("*.toml")):
-                    files[f"{kind}/{f.name}"] = f
+                with os.scandir(sub) as entries:
+                    names = sorted(e.name for e in entries if e.name.endswith(".toml"))
+                for name in names:
+                    files[f"{kind}/{name}"] = sub / name
     return files
 
 
 def _check_override_dir(override: Path) -> None:
     if not override.is_dir():
-        raise ContentError(override, "content folder not found (from --content or SAFETYHELPER_CONTENT)")
-    for f in sorted(override.glob("*.toml")):
-        if f.name not in TOP_FILES:
+        what = "is not a folder" if os.path.lexists(override) else "not found"
+        raise ContentError(override, f"content folder {what} (from --content or SAFETYHELPER_CONTENT)")
+    with os.scandir(override) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".toml"))
+    for name in names:
+        if name not in TOP_FILES:
             raise ContentError(
-                f, "not a content file name: expected one of " + ", ".join(TOP_FILES) + " (or platforms/, devices/)"
+                override / name,
+                "not a content file name: expected one of " + ", ".join(TOP_FILES) + " (or platforms/, devices/)",
             )
 
 
@@ -325,13 +349,26 @@ class _Reader:
             raise self.fail(fld + (key,), f"expected text in quotes, got {_kind(value)}")
         if not value.strip():
             raise self.fail(fld + (key,), "expected text, got an empty string")
-        return value.strip()
+        return self.bounded(value.strip(), fld + (key,), key)
+
+    def bounded(self, value: str, fld: FieldPath, key: str) -> str:
+        """``value`` if it is no longer than its kind of text may be, and no word is too long to print."""
+        limit = MAX_CHARS.get(key, MAX_CHARS["text"])
+        if len(value) > limit:
+            raise self.fail(fld, f"too long: {len(value):,} characters, at most {limit:,} for a {key}; make it shorter")
+        if key != "url" and value:
+            word = max(value.split(), key=len, default="")
+            if len(word) > MAX_WORD:
+                raise self.fail(
+                    fld, f"has a word of {len(word):,} characters ({shown(word, 40)}); at most {MAX_WORD} fit a line"
+                )
+        return value
 
     def ident(self, table: dict, key: str, fld: FieldPath) -> str:
         value = self.text_field(table, key, fld)
         assert value is not None
         if not _ID_RE.match(value):
-            raise self.fail(fld + (key,), f"expected an id of lower-case letters, digits and hyphens, got {value!r}")
+            raise self.fail(fld + (key,), f"expected an id of lower-case letters, digits and hyphens, got {shown(value)}")
         return value
 
     def text_list(self, table: dict, key: str, fld: FieldPath, *, choices: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -345,8 +382,8 @@ class _Reader:
             if not isinstance(entry, str) or not entry.strip():
                 raise self.fail(fld + (key, i), f"expected text, got {_kind(entry)}")
             if choices and entry not in choices:
-                raise self.fail(fld + (key, i), f"expected one of {', '.join(choices)}, got {entry!r}")
-            out.append(entry.strip())
+                raise self.fail(fld + (key, i), f"expected one of {', '.join(choices)}, got {shown(entry)}")
+            out.append(self.bounded(entry.strip(), fld + (key, i), key))
         return tuple(out)
 
     def date(self, table: dict, key: str, fld: FieldPath, today: _dt.date) -> _dt.date:
@@ -380,7 +417,7 @@ class _Reader:
             if isinstance(entry, str):
                 if not entry.strip():
                     raise self.fail(where, "expected the text of a step, got an empty string")
-                out.append(Step(entry.strip()))
+                out.append(Step(self.bounded(entry.strip(), where, "text")))
             elif isinstance(entry, dict):
                 self.table(entry, where, ("text", "warning", "discreet"), ("text",))
                 text = self.text_field(entry, "text", where)
@@ -401,18 +438,35 @@ class _Reader:
         return value
 
 
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
 def url_problem(url: str, *, allow_http: bool = False) -> str | None:
-    """Why ``url`` cannot be used as a guide URL, or None if it can."""
+    """Why ``url`` cannot be used as a guide URL, or None if it can.
+
+    A guide URL is https:// (http:// only for test packs on a local server), with a host that is a real
+    domain name (letters, digits and hyphens, with a dot), no user name or password, no spaces and no
+    invisible characters, and small enough for a QR code that scans from a terminal."""
+    hidden = hidden_character(url)
+    if hidden:
+        return f"the address {hidden}"
+    if any(c.isspace() for c in url):
+        return f"expected a web address with no spaces, got {shown(url)}"
     try:
         parts = urlsplit(url)
         parts.port  # raises for a port that is not a number
     except ValueError as exc:
-        return f"expected a valid web address, got {url!r} ({exc})"
+        return f"expected a valid web address, got {shown(url)} ({exc})"
     schemes = ("https", "http") if allow_http else ("https",)
     if parts.scheme not in schemes:
-        return f"expected an https:// URL, got {url!r}"
-    if not parts.netloc or any(c.isspace() for c in url):
-        return f"expected a full web address with no spaces, got {url!r}"
+        return f"expected an https:// URL, got {shown(url)}"
+    if "@" in parts.netloc:
+        return f"the address must not hold a user name or password (before @), got {shown(url)}"
+    host = parts.hostname or ""
+    if not host:
+        return f"the address has no host name (like www.example.org), got {shown(url)}"
+    if not _valid_host(host, local=allow_http):
+        return f"the host {shown(host, 60)} is not a valid domain name (like www.example.org)"
     size = len(url.encode("utf-8"))
     if size > MAX_URL_BYTES:
         return (
@@ -420,6 +474,18 @@ def url_problem(url: str, *, allow_http: bool = False) -> str | None:
             "(version 7, level M)"
         )
     return None
+
+
+def _valid_host(host: str, *, local: bool) -> bool:
+    if local and (host == "localhost" or re.fullmatch(r"[0-9.]+|[0-9a-f:]+", host)):
+        return True  # a test pack's local server
+    labels = host.rstrip(".").split(".")
+    return (
+        len(host) <= 253
+        and len(labels) >= 2
+        and all(_HOST_LABEL.match(label) for label in labels)
+        and not labels[-1].isdigit()
+    )
 
 
 def _kind(value: Any) -> str:
@@ -443,26 +509,98 @@ def _kind(value: Any) -> str:
 
 
 def _read(path: Path, label: str) -> _Reader:
+    text, data = read_toml(path, label, ContentError)
+    return _Reader(path, text, data, label)
+
+
+def read_toml(path: Path, label: str, error: type[ContentError] = ContentError) -> tuple[str, dict[str, Any]]:
+    """Read and parse one TOML file safely: only a regular file of at most 1 MB (never a FIFO, a device
+    or a link loop), UTF-8 with or without a BOM, every text free of control characters. Any problem is
+    one ``error`` naming the file and, where there is one, the line and field."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContentError(label, f"cannot read the file: {exc.strerror or exc}") from None
+        raw = read_limited(path)
+    except UnreadableFile as exc:
+        raise error(label, f"cannot read the file: {exc}") from None
+    return parse_toml(raw, label, error)
+
+
+def parse_toml(raw: bytes, label: str, error: type[ContentError] = ContentError) -> tuple[str, dict[str, Any]]:
+    """(text, data) of TOML source ``raw``; see read_toml."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError(label, "not UTF-8 text", line=line) from None
+        raise error(label, "not UTF-8 text", line=line) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark some Windows editors add
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)$", msg)
         line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", msg)
-        raise ContentError(label, f"TOML syntax error: {msg}", line=line) from None
+        if line is None and msg.endswith("(at end of document)"):
+            line = max(1, len(text.splitlines()))
+            msg += " (the file ends too soon)"
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        raise error(label, f"TOML syntax error: {msg}", line=line) from None
     except RecursionError:
-        raise ContentError(label, "TOML syntax error: tables or lists nested too deeply") from None
-    return _Reader(path, text, data, label)
+        raise error(label, "TOML syntax error: tables or lists nested too deeply") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        if "digits" in str(exc):
+            raise error(label, "a number is far too long (more than 4,300 digits)") from None
+        raise error(label, f"TOML syntax error: {shown(str(exc))}") from None
+    problem = _hidden_characters(data, ())
+    if problem:
+        fld, message = problem
+        raise error(label, message, field=fld, line=find_line(text, fld))
+    return text, data
+
+
+#: Characters no content or setting may hold: control codes (C0 but tab and new line, DEL, C1), which
+#: can retitle or reprogram a terminal; bidirectional overrides and isolates, which make text read
+#: differently from what it is; zero-width and other invisible characters, which hide in words and links.
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]"
+)
+
+
+def hidden_character(text: str) -> str | None:
+    """A description of the first control, direction or invisible character in ``text``, or None."""
+    m = _HIDDEN.search(text)
+    if m is None:
+        return None
+    ch = m.group()
+    return f"holds an invisible or control character (U+{ord(ch):04X}) at position {m.start() + 1}: remove it"
+
+
+def _hidden_characters(value: Any, fld: FieldPath, depth: int = 0) -> tuple[FieldPath, str] | None:
+    if isinstance(value, str):
+        problem = hidden_character(value)
+        return (fld, problem) if problem else None
+    if isinstance(value, dict):
+        for key, entry in value.items():
+            problem = hidden_character(key)
+            if problem:
+                return fld, f"a key {problem}"
+            found = _hidden_characters(entry, fld + (key,), depth + 1)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, entry in enumerate(value):
+            found = _hidden_characters(entry, fld + (i,), depth + 1)
+            if found:
+                return found
+    return None
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """``value`` as it may be echoed in an error: quoted, escaped, and never more than ``limit``
+    characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"a number of about {round(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- the pack
@@ -470,7 +608,7 @@ def _read(path: Path, label: str) -> _Reader:
 
 def _unique(reader: _Reader, seen: dict[str, FieldPath], value: str, fld: FieldPath) -> None:
     if value in seen:
-        raise reader.fail(fld, f"duplicate id {value!r} (already used at {_dotted(seen[value])})")
+        raise reader.fail(fld, f"duplicate id {shown(value)} (already used at {_dotted(seen[value])})")
     seen[value] = fld
 
 
@@ -481,7 +619,8 @@ def load_content(
     today: _dt.date | None = None,
     allow_http: bool = False,
 ) -> ContentPack:
-    """Load and validate the content pack. Raises ContentError on the first problem.
+    """Load and validate the content pack, including the whole-pack checks in safetyhelper.checks.
+    Raises ContentError on the first problem.
 
     ``override`` is the organisation's folder (files there replace shipped files of the same name);
     ``allow_http`` is only for test packs whose URLs point at a local server.
@@ -522,7 +661,7 @@ def load_content(
         item_topics = r.text_list(it, "topics", fld)
         for j, tid in enumerate(item_topics):
             if tid not in topic_ids:
-                raise r.fail(fld + ("topics", j), f"unknown topic {tid!r}: expected one of {', '.join(topic_ids)}")
+                raise r.fail(fld + ("topics", j), f"unknown topic {shown(tid)}: expected one of {', '.join(topic_ids)}")
         items.append(
             Item(
                 iid,
@@ -544,7 +683,7 @@ def load_content(
         if not _ID_RE.match(pid):
             raise ContentError(r.label, "file name must be an id of lower-case letters, digits and hyphens")
         if pid in all_ids:
-            raise ContentError(r.label, f"duplicate id {pid!r}: {all_ids[pid]} has the same name")
+            raise ContentError(r.label, f"duplicate id {shown(pid)}: {all_ids[pid]} has the same name")
         all_ids[pid] = r.label
         required = ("name",) + (topic_order if kind_dir == "platforms" else ())
         r.table(r.data, (), ("name",) + topic_order, required)
@@ -588,10 +727,10 @@ def load_content(
         _unique(r, guide_ids, gid, fld + ("id",))
         status = r.text_field(g, "status", fld)
         if status not in GUIDE_STATUSES:
-            raise r.fail(fld + ("status",), f"expected one of {', '.join(GUIDE_STATUSES)}, got {status!r}")
+            raise r.fail(fld + ("status",), f"expected one of {', '.join(GUIDE_STATUSES)}, got {shown(status)}")
         plat = r.text_field(g, "platform", fld, optional=True)
         if plat is not None and plat not in platform_ids:
-            raise r.fail(fld + ("platform",), f"unknown platform {plat!r}: expected one of {', '.join(platform_ids)}")
+            raise r.fail(fld + ("platform",), f"unknown platform {shown(plat)}: expected one of {', '.join(platform_ids)}")
         guide = Guide(
             gid,
             r.text_field(g, "title", fld) or "",
@@ -636,7 +775,7 @@ def load_content(
     org_lines = r.text_list(r.data, "helplines", ())
     for j, hid in enumerate(org_lines):
         if hid not in helpline_ids:
-            raise r.fail(("helplines", j), f"unknown helpline {hid!r}: expected one of {', '.join(helpline_ids)}")
+            raise r.fail(("helplines", j), f"unknown helpline {shown(hid)}: expected one of {', '.join(helpline_ids)}")
     organisation = Organisation(
         r.text_field(r.data, "name", ()) or "",
         r.text_field(r.data, "contact", ()) or "",
@@ -649,7 +788,7 @@ def load_content(
     r.table(r.data, (), ("title", "points"), ("title", "points"))
     staff = Staff(r.text_field(r.data, "title", ()) or "", r.text_list(r.data, "points", ()))
 
-    return ContentPack(
+    pack = ContentPack(
         topics=tuple(topics),
         items=tuple(items),
         platforms=tuple(kinds["platforms"]),
@@ -662,48 +801,10 @@ def load_content(
         sources=tuple(str(p) for p in (base_dir, override_dir) if p is not None),
         files=tuple((name, str(path)) for name, path in sorted(files.items())),
     )
+    # The checks of the text itself (font, discreet words) run at every load, not only `content check`.
+    from safetyhelper.checks import pack_problems
 
-
-def text_fields(pack: ContentPack) -> Iterator[tuple[str, str, str]]:
-    """(file, field, text) for every piece of text in the pack a person may see or print."""
-    files = dict(pack.files)
-    check = files.get("checklist.toml", "checklist.toml")
-    for i, t in enumerate(pack.topics):
-        yield check, f"topic[{i}].title", t.title
-    for i, it in enumerate(pack.items):
-        yield check, f"item[{i}].title", it.title
-        yield check, f"item[{i}].why", it.why
-        yield from _step_fields(check, f"item[{i}].steps", it.steps)
-    for p in pack.platforms + pack.devices:
-        f = files.get(f"{p.kind}s/{p.id}.toml", p.id)
-        yield f, "name", p.name
-        for g in p.guides:
-            yield f, f"{g.topic}.title", g.title
-            yield f, f"{g.topic}.url", g.url
-            if g.note:
-                yield f, f"{g.topic}.note", g.note
-            yield from _step_fields(f, f"{g.topic}.steps", g.steps)
-    f = files.get("guides.toml", "guides.toml")
-    for i, gd in enumerate(pack.guides):
-        for key in ("title", "url", "about"):
-            yield f, f"guide[{i}].{key}", getattr(gd, key)
-    f = files.get("helplines.toml", "helplines.toml")
-    for i, h in enumerate(pack.helplines):
-        for key in ("name", "number", "hours", "about", "url"):
-            if getattr(h, key):
-                yield f, f"helpline[{i}].{key}", getattr(h, key)
-    f = files.get("organisation.toml", "organisation.toml")
-    o = pack.organisation
-    for key in ("name", "contact", "discreet_title"):
-        yield f, key, getattr(o, key)
-    f = files.get("staff.toml", "staff.toml")
-    yield f, "title", pack.staff.title
-    for i, point in enumerate(pack.staff.points):
-        yield f, f"points[{i}]", point
-
-
-def _step_fields(file: str, field: str, steps: tuple[Step, ...]) -> Iterator[tuple[str, str, str]]:
-    for j, step in enumerate(steps):
-        yield file, f"{field}[{j}]" + ("" if step.discreet else ".not-discreet"), step.text
-        if step.warning:
-            yield file, f"{field}[{j}].warning", step.warning
+    problems = pack_problems(pack)
+    if problems:
+        raise problems[0]
+    return pack

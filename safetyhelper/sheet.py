@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +33,7 @@ from reportlab.platypus import (
 )
 from xml.sax.saxutils import escape
 
-from safetyhelper.content import ContentError, ContentPack, Platform, text_fields
+from safetyhelper.content import ContentPack, Platform
 from safetyhelper.files import write_new
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
 from safetyhelper.session import Outcome, Session
@@ -83,67 +84,11 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
-@lru_cache(maxsize=1)
-def font_characters() -> frozenset[int]:
-    """Code points both sheet fonts can draw."""
+def font_file_characters() -> frozenset[int]:
+    """Code points both sheet fonts can draw, read from the font files themselves (slow: about 30 ms).
+    safetyhelper/fonts/coverage.txt holds the same list for the checks at every load."""
     sets = [set(TTFontFile(str(FONT_DIR / f)).charToGlyph) for f in FONT_FILES.values()]
     return frozenset(set.intersection(*sets))
-
-
-def font_problems(pack: ContentPack) -> list[ContentError]:
-    """Every piece of text holding a character the sheet font lacks (it would print as a box)."""
-    have = font_characters()
-    problems = []
-    fixed = "".join(set("".join(MARKS.values()) + "".join(DISCREET_MARKS.values()) + PHONE_REMINDER))
-    for file, fld, text in [*text_fields(pack), ("safetyhelper/sheet.py", "MARKS", fixed)]:
-        for ch in text:
-            if ord(ch) not in have and ch not in "\n\t":
-                problems.append(
-                    ContentError(
-                        file,
-                        f"character {ch!r} (U+{ord(ch):04X}) is not in the sheet font (DejaVu Sans): "
-                        "it would print as a box",
-                        field=(fld,),
-                    )
-                )
-                break
-    return problems
-
-
-#: Word stems a discreet sheet must never hold, anywhere in a word ("abus" catches abuse, abuser,
-#: abusive); the organisation's name is checked too.
-TELLING_WORDS = ("abus", "domestic", "violen", "refuge", "women's aid", "womensaid", "stalk", "harass",
-                 "danger", "unsafe", "999", "caseworker", "partner", "escape", "threat")
-
-
-def discreet_problems(pack: ContentPack) -> list[ContentError]:
-    """Text that can print on a discreet sheet but names abuse or the service."""
-    problems = []
-    words = (*TELLING_WORDS, pack.organisation.name.lower())
-    for file, fld, text in text_fields(pack):
-        if not _on_discreet_sheet(file, fld):
-            continue
-        low = text.lower()
-        for word in words:
-            if word in low:
-                problems.append(
-                    ContentError(
-                        file, f"says {word!r}, but this text prints on discreet sheets: reword it", field=(fld,)
-                    )
-                )
-                break
-    return problems
-
-
-def _on_discreet_sheet(file: str, fld: str) -> bool:
-    name = Path(file).name
-    if fld.endswith((".warning", ".note", ".not-discreet")):
-        return False
-    if name == "checklist.toml":
-        return fld.endswith(".title") or ".steps[" in fld
-    if Path(file).parent.name in ("platforms", "devices"):
-        return True
-    return name == "organisation.toml" and fld == "discreet_title"
 
 
 # --------------------------------------------------------------------------- flowables
@@ -192,7 +137,9 @@ def _qr_path(url: str, size: float) -> str:
 
 @lru_cache(maxsize=8192)
 def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    """Greedy word wrap to ``width`` points; a word longer than a line (a URL) breaks between characters."""
+    """Greedy word wrap to ``width`` points; a word longer than a line (a URL) breaks between characters.
+
+    A long word is broken in time linear in its length (any length: the sheet must never hang)."""
     space = pdfmetrics.stringWidth(" ", font, size)
     lines: list[str] = []
     line, line_w = "", 0.0
@@ -203,12 +150,10 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
             continue
         if line:
             lines.append(line)
-        while w > width:  # break a long word
-            cut = len(word)
-            while cut > 1 and pdfmetrics.stringWidth(word[:cut], font, size) > width:
-                cut -= 1
-            lines.append(word[:cut])
-            word = word[cut:]
+        if w > width:  # break a long word into the longest pieces that fit (at least one character each)
+            pieces = _break_word(word, font, size, width)
+            lines.extend(pieces[:-1])
+            word = pieces[-1]
             w = pdfmetrics.stringWidth(word, font, size)
         line, line_w = word, w
     if line:
@@ -216,10 +161,59 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
     return tuple(lines)
 
 
+def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
+    """``word`` cut into pieces, each the longest run of characters from where the last ended whose
+    width is at most ``width`` (at least one character). The cut is found with a bisection over prefix
+    widths summed from per-character widths, then confirmed with stringWidth on the piece itself (the
+    sums can differ from it in the last bit), so the pieces are those measuring each prefix would give."""
+    char_w: dict[str, float] = {}
+    prefix = [0.0]
+    total = 0.0
+    for ch in word:
+        cw = char_w.get(ch)
+        if cw is None:
+            cw = char_w[ch] = pdfmetrics.stringWidth(ch, font, size)
+        total += cw
+        prefix.append(total)
+    n = len(word)
+    pieces: list[str] = []
+    start = 0
+    while start < n:
+        # The largest end with prefix[end] - prefix[start] <= width, by the sums ...
+        end = bisect_right(prefix, prefix[start] + width, start + 1) - 1
+        end = min(max(end, start + 1), n)
+        # ... then exactly, by measuring the piece (a step or two at most).
+        while end > start + 1 and pdfmetrics.stringWidth(word[start:end], font, size) > width:
+            end -= 1
+        while end < n and pdfmetrics.stringWidth(word[start : end + 1], font, size) <= width:
+            end += 1
+        pieces.append(word[start:end])
+        start = end
+    return pieces
+
+
+def _rest_of(text: str, lines: tuple[str, ...]) -> tuple[str, str]:
+    """``text`` split where ``lines`` (its first lines from wrap_text) end: (head, tail).
+
+    wrap_text keeps every non-space character in order and only drops or adds spaces, so the cut is
+    after as many non-space characters as the lines hold; a word broken across the cut stays broken."""
+    count = sum(len(line) - line.count(" ") for line in lines)
+    pos = 0
+    if count:
+        seen = 0
+        for pos, ch in enumerate(text, 1):
+            if not ch.isspace():
+                seen += 1
+                if seen == count:
+                    break
+    return text[:pos], text[pos:]
+
+
 class Text(Flowable):
     """One paragraph of plain text in one font, optionally with a label (like "3.") hanging to its left.
 
-    Much lighter than a Paragraph (no markup), and its line breaks are cached across sheets.
+    Much lighter than a Paragraph (no markup), and its line breaks are cached across sheets. It splits
+    between lines across frames and pages (any length prints; the label stays with the first part).
     """
 
     def __init__(self, text: str, style: ParagraphStyle, *, label: str = "", font: str | None = None):
@@ -231,13 +225,40 @@ class Text(Flowable):
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
         self._lines: tuple[str, ...] = ()
+        self._wrapped_for: float | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        width = avail_width - self.style.leftIndent - self.style.rightIndent
-        self._lines = wrap_text(self.text, self.font, self.style.fontSize, max(width, 10.0))
+        width = max(avail_width - self.style.leftIndent - self.style.rightIndent, 10.0)
+        if width != self._wrapped_for:
+            self._lines = wrap_text(self.text, self.font, self.style.fontSize, width)
+            self._wrapped_for = width
         self.height = len(self._lines) * self.style.leading
         return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """The lines that fit in ``avail_height`` and the rest, as two Texts; [] if too few lines fit
+        (reportlab then moves this to the next frame). Never one line alone at the foot of a frame, or
+        (for a paragraph of four lines or more) at the head of the next."""
+        self.wrap(avail_width, avail_height)
+        lines = self._lines
+        fit = int((avail_height + 1e-7) / self.style.leading)
+        if fit >= len(lines):
+            return [self]
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        if fit == len(lines) - 1 and fit >= 3:
+            fit -= 1  # no widow
+        if fit == 0 or (fit == 1 and not at_top):
+            return []
+        head_text, tail_text = _rest_of(self.text, lines[:fit])
+        head = Text(head_text, self.style, label=self.label, font=self.font)
+        head.spaceAfter = 0
+        tail = Text(tail_text, self.style, font=self.font)
+        tail.spaceBefore = 0
+        for part, part_lines in ((head, lines[:fit]), (tail, lines[fit:])):
+            part._lines, part._wrapped_for = part_lines, self._wrapped_for
+        return [head, tail]
 
     def draw(self) -> None:
         c = self.canv

@@ -52,3 +52,10 @@ def run_cli(
         timeout=120,
         input=input,
     )
+
+
+@pytest.fixture(autouse=True)
+def _own_state_folder(tmp_path_factory, monkeypatch):
+    """Every test has its own state folder (the kiosk's PIN lockout and crash log live there), so no test
+    reads or writes the developer's own."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import override_with, run_cli, shipped_text
+from safetyhelper.config import KEYS as CONFIG_KEYS, ConfigError, load_config
 from safetyhelper.content import ContentError, load_content
 
 FILES = ["checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml", "platforms/x.toml"]
@@ -44,8 +46,10 @@ def _load_with(rel: str, data: bytes) -> None:
         try:
             load_content(folder)
         except ContentError as err:
-            assert str(err).startswith(str(path)), str(err)
+            # The error names the broken file, or (for an id another file refers to) that other file.
+            assert str(err).startswith(str(path)) or ": unknown " in str(err), str(err)
             assert "\n" not in str(err).strip() or "TOML" in str(err)
+            assert len(str(err)) < len(str(path)) + 400, "a bad value is echoed in full"
     finally:
         shutil.rmtree(folder)
 
@@ -103,3 +107,84 @@ def test_edited_files_give_one_line_and_exit_2_from_the_command(tmp_path):
         assert result.returncode == 2, (rel, result.stdout)
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
         assert rel.split("/")[-1] in result.stderr
+
+
+# ---------------------------------------------------------------- the audit's inputs (issue 9)
+
+#: Text with the characters that break terminals and readers: control codes, bidi, zero-width, markup.
+nasty_text = st.text(
+    alphabet=st.sampled_from(list("ab [/]@=~\\\"'\n\t") + ["\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\u200b", "\ufeff", "\x00", "é", "ŵ"]),
+    max_size=40,
+)
+class Digits(str):
+    """A TOML integer literal of up to 6,000 digits (as text: Python will not print such an int)."""
+
+
+huge_ints = st.builds(lambda sign, n: Digits(sign + "9" * n), st.sampled_from(["", "-", "+"]), st.integers(1, 6000))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rel=st.sampled_from(FILES), key=st.sampled_from(KEYS), value=st.one_of(nasty_text, huge_ints))
+def test_hidden_characters_and_huge_numbers_anywhere_never_crash(rel, key, value):
+    """A value planted in a real file: it loads, or gives one ContentError naming the file."""
+    text = shipped_text(rel)
+    planted = f"{key} = {value}\n" if isinstance(value, Digits) else tomlkit.dumps({key: value})
+    # Put it at the top, where a key belongs to the file itself (or to its first table).
+    _load_with(rel, (planted + text).encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(rel=st.sampled_from(FILES), depth=st.integers(1, 6000), kind=st.sampled_from(["[", "{ a = "]))
+def test_deep_nesting_never_crashes(rel, depth, kind):
+    closer = "]" if kind == "[" else " }"
+    _load_with(rel, f"zz = {kind * depth}1{closer * depth}\n".encode())
+
+
+SPECIAL = ["fifo", "dev-zero link", "folder", "dangling link", "link loop"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(rel=st.sampled_from(FILES + ["devices/fake.toml"]), kind=st.sampled_from(SPECIAL))
+def test_files_that_are_not_files_give_one_error_at_once(rel, kind):
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "dev-zero link":
+            path.symlink_to("/dev/zero")
+        elif kind == "folder":
+            path.mkdir()
+        elif kind == "dangling link":
+            path.symlink_to(folder / "nothing-here")
+        else:
+            path.symlink_to(path)
+        try:
+            load_content(folder)
+        except ContentError as err:
+            assert str(err).startswith(str(path)) and "\n" not in str(err), str(err)
+        else:
+            raise AssertionError(f"{kind} at {rel} was read as content")
+    finally:
+        shutil.rmtree(folder)
+
+
+config_values = st.one_of(nasty_text, huge_ints, st.floats(), st.booleans(), st.lists(st.integers(), max_size=3),
+                          st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+
+
+@settings(max_examples=150, deadline=None)
+@given(doc=st.dictionaries(st.sampled_from([*CONFIG_KEYS, "zz"]), config_values, max_size=4))
+def test_arbitrary_config_files_never_crash(doc):
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = folder / "config.toml"
+        text = "".join(f"{k} = {v}\n" if isinstance(v, Digits) else tomlkit.dumps({k: v}) for k, v in doc.items())
+        path.write_text(text, encoding="utf-8")
+        try:
+            load_config(path, environ={})
+        except ConfigError as err:
+            assert "\n" not in str(err) and len(str(err)) < 400, str(err)
+    finally:
+        shutil.rmtree(folder)

@@ -80,3 +80,51 @@ def test_a_session_in_a_real_terminal_ending_with_quick_exit(tmux):
         time.sleep(0.1)
     assert tmux.marker.read_text().strip() == "0"
     assert list(tmux.tmp.iterdir()) == [tmux.marker]  # nothing of the session reached disk
+
+
+def test_no_case_note_in_any_tmux_buffer_with_set_clipboard_on(tmp_path):
+    """tmux with `set-clipboard on` keeps whatever OSC 52 carries in its paste buffers, and ignores the
+    empty OSC 52 that used to 'clear' it. The note must never reach tmux: none of its buffers may hold it,
+    during the session, after quick exit or after quitting."""
+    sock = f"safetyhelper-clip-{os.getpid()}"
+    conf = tmp_path / "tmux.conf"
+    conf.write_text("set -g set-clipboard on\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "SAFETYHELPER", "DISPLAY", "WAYLAND"))}
+    t = Tmux(home)
+    t.sock = sock
+    subprocess.run(
+        ["tmux", "-L", sock, "-f", str(conf), "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "40",
+         f"{EXE}; sleep 60"],
+        check=True,
+        env={**env, "TERM": "xterm-256color", "HOME": str(home)},
+    )
+
+    def buffers() -> str:
+        names = t.run("list-buffers", "-F", "#{buffer_name}").split()
+        return "\n".join(t.run("show-buffer", "-b", name) for name in names)
+
+    try:
+        assert t.run("show-options", "-g", "set-clipboard").split()[-1] == "on"
+        t.wait_for("Start a new session")
+        t.keys("s")
+        t.wait_for("Which apps and phones")
+        t.keys("Space", "n")
+        t.wait_for("Step 1 of 5")
+        for key in ["1", "2", "3", "1", "4"]:
+            t.keys(key, "n")
+        t.wait_for("Summary")
+        t.keys("c")
+        screen = t.wait_for("Case note")
+        assert "Not copied" in screen  # the truth: inside tmux nothing is copied
+        t.keys("c")  # "Copy again"
+        time.sleep(0.5)
+        assert "Online safety session" not in buffers()
+        t.keys("Escape")
+        t.wait_for("Start a new session", gone="Case note")
+        t.keys("C-q")
+        time.sleep(0.5)
+        assert "Online safety session" not in buffers() and "Checklist" not in buffers()
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)

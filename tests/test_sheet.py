@@ -13,12 +13,15 @@ import zxingcpp
 from conftest import override_with, run_cli, shipped_text
 from safetyhelper.content import load_content
 from safetyhelper.session import Outcome, Session
+from safetyhelper.checks import discreet_problems, font_characters, font_problems
 from safetyhelper.sheet import (
+    DISCREET_MARKS,
+    MARKS,
     MIN_CODE_WIDTH,
+    PHONE_REMINDER,
     SheetOptions,
     cli_session,
-    discreet_problems,
-    font_problems,
+    font_file_characters,
     save_pdf,
     sheet_pdf,
 )
@@ -177,7 +180,7 @@ def test_large_print_has_no_text_under_16pt():
 def test_welsh_and_polish_round_trip(tmp_path):
     org = re.sub(r'(?m)^name = ".*"$', 'name = "Cymorth Ŵyr a Ŷd — Pomoc ąłż"', shipped_text("organisation.toml"))
     override_with(tmp_path, {"organisation.toml": org})
-    pack = load_content(tmp_path)
+    pack = load_content(tmp_path)  # the font check runs at every load
     assert font_problems(pack) == []
     pdf = sheet_pdf(cli_session(pack, ["x"]), today=TODAY)
     text = pdf_text(pdf)
@@ -185,29 +188,20 @@ def test_welsh_and_polish_round_trip(tmp_path):
     assert "ŵ" in "Cymorth Ŵyr".lower() and "ŷ" in "Ŷd".lower()
 
 
-def test_content_check_fails_on_a_character_the_font_lacks(tmp_path):
-    org = re.sub(r'(?m)^name = ".*"$', 'name = "Help \u4e2d centre"', shipped_text("organisation.toml"))
-    override_with(tmp_path, {"organisation.toml": org})
-    problems = font_problems(load_content(tmp_path))
-    assert problems and problems[0].file.endswith("organisation.toml") and problems[0].field == "name"
-    assert "U+4E2D" in problems[0].message
-    result = run_cli("content", "check", "--content", str(tmp_path))
-    assert result.returncode == 2 and "organisation.toml: name: character" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+def test_the_shipped_font_list_is_the_fonts_own():
+    """The checks read the letters the fonts have from fonts/coverage.txt (fast); it must match them."""
+    assert font_characters() == font_file_characters()
+
+
+def test_the_sheets_own_words_are_in_the_font():
+    have = font_characters()
+    fixed = "".join(MARKS.values()) + "".join(DISCREET_MARKS.values()) + PHONE_REMINDER
+    assert [ch for ch in fixed if ord(ch) not in have] == []
 
 
 def test_shipped_pack_prints_every_character_and_nothing_telling_on_discreet_sheets():
     assert font_problems(PACK) == []
     assert discreet_problems(PACK) == []
-
-
-def test_content_check_fails_on_telling_words_in_discreet_text(tmp_path):
-    text = shipped_text("platforms/x.toml").replace('title = "Block an account"', 'title = "Block an abuser"')
-    override_with(tmp_path, {"platforms/x.toml": text})
-    problems = discreet_problems(load_content(tmp_path))
-    assert problems and problems[0].file.endswith("x.toml") and problems[0].field == "blocking.title"
-    result = run_cli("content", "check", "--content", str(tmp_path))
-    assert result.returncode == 2 and "x.toml: blocking.title: says 'abus'" in result.stderr
 
 
 # ---------------------------------------------------------------- command line

@@ -10,6 +10,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from safetyhelper.clipboard import Clipboard, choose_method
 from safetyhelper.config import Config, PinLock
 from safetyhelper.content import ContentPack
 from safetyhelper.session import Session
@@ -44,8 +45,11 @@ class SafetyApp(App[int]):
         theme: str | None = None,
         kiosk: bool = False,
         pin_hash: str | None = None,
+        save_folder: str | None = None,
     ) -> None:
         super().__init__()
+        #: Kiosk mode: the only folder sheets may be saved to (None: saving is turned off on a kiosk).
+        self.save_folder = save_folder
         #: Kiosk mode: leaving the app and the staff screens need the staff PIN; no suspend.
         self.kiosk = kiosk
         self.pin_hash = pin_hash
@@ -61,6 +65,8 @@ class SafetyApp(App[int]):
         self.idle_seconds = idle_seconds
         self._last_input = time.monotonic()
         self._session_mode = False
+        #: The only way the app copies (the case note, selected text): see safetyhelper.clipboard.
+        self.clipboard_guard = Clipboard(choose_method(), write_terminal=self._write_terminal)
         self.register_theme(HIGH_CONTRAST)
         if theme:
             self.theme = theme
@@ -109,13 +115,45 @@ class SafetyApp(App[int]):
     def action_quick_exit(self) -> None:
         """Wipe the session at once and go back to a plain start screen."""
         self.session.wipe()
-        if self.clipboard:
-            self.copy_to_clipboard("")
         self.clear_notifications()
         self.switch_mode("start")
         self._drop_session_screens()
         while len(self.screen_stack) > 1:  # a staff screen or a guide opened from the start screen
             self.pop_screen()
+        self._wipe_clipboard()
+
+    # ---------------------------------------------------------------- the clipboard
+
+    def copy_to_clipboard(self, text: str) -> bool:  # type: ignore[override]
+        """Copy only where the copy is known to work and can be wiped again (never into tmux's or
+        screen's paste buffers). Returns True when it was copied. Textual's own copy (selected text,
+        Ctrl+C in an input) comes through here too."""
+        self._clipboard = text  # Textual's in-app clipboard, for pasting within the app
+        return self.clipboard_guard.copy(text)
+
+    def _write_terminal(self, code: str) -> None:
+        if self._driver is not None:
+            self._driver.write(code)
+
+    def _wipe_clipboard(self) -> None:
+        self._clipboard = ""
+        self.clipboard_guard.wipe()
+
+    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+        self._wipe_clipboard()  # while the terminal is still ours
+        super().exit(*args, **kwargs)
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P opens the palette and closes it again (Esc is the quick exit, so nothing may need it
+        to close). Never a second palette: one may be open under a dialog."""
+        from textual.command import CommandPalette
+
+        if isinstance(self.screen, CommandPalette):
+            self.screen.dismiss()
+        elif not any(isinstance(s, CommandPalette) for s in self.screen_stack) and self.use_command_palette:
+            from safetyhelper.tui.commands import Palette
+
+            self.push_screen(Palette(id="--command-palette"))
 
     def _check_idle(self) -> None:
         if time.monotonic() - self._last_input < self.idle_seconds:
@@ -181,6 +219,7 @@ def make_app(
     printer: str | None = None,
     kiosk: bool | None = None,
     pin_hash: str | None = None,
+    save_folder: str | None = None,
 ) -> SafetyApp:
     """The one way to build the app: the CLI, the tests and the snapshots all call this.
 
@@ -196,6 +235,7 @@ def make_app(
         theme=values.get("theme"),
         kiosk=bool(kiosk if kiosk is not None else values.get("kiosk")),
         pin_hash=pin_hash or values.get("pin_hash"),
+        save_folder=save_folder or values.get("save_folder"),
     )
 
 
@@ -218,6 +258,7 @@ def run(pack: ContentPack, config: Config | None = None) -> int:
         app.run()
     finally:
         sys.stderr = real
+        app._wipe_clipboard()  # after a crash too (a clipboard tool needs no terminal)
     code = app.return_code or 0
     if code:
         kind = error_type(errors.getvalue().encode()) or "an internal error"

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+
+class Palette(CommandPalette):
+    """Textual's palette, closed with Ctrl+P (the app's binding) and safe against keys that come before
+    its list is laid out."""
+
+    def _action_command_list(self, action: str) -> None:
+        try:
+            super()._action_command_list(action)
+        except (KeyError, IndexError):
+            # PageUp/PageDown in the first moments: Textual's option list has no line map yet (KeyError 0).
+            pass
 
 
 class GuideCommands(Provider):
@@ -24,11 +37,22 @@ class GuideCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, title, url in self._commands():
-            yield DiscoveryHit(name, partial(self._open, f"{name}: {title}", url), help=title)
+            # Content, never markup: names and titles come from content files.
+            yield DiscoveryHit(Content(name), partial(self._open, f"{name}: {title}", url), help=Content(title))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, title, url in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._open, f"{name}: {title}", url), help=title)
+                yield Hit(score, _highlight(matcher, name), partial(self._open, f"{name}: {title}", url), help=Content(title))
+
+
+def _highlight(matcher, name: str) -> Content:
+    """As Matcher.highlight, but ``name`` is plain text (Textual's parses it as markup)."""
+    content = Content(name)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
