@@ -1,4 +1,5 @@
-"""The staff PIN prompt for kiosk mode. Five wrong tries lock it for a minute."""
+"""The staff PIN prompt for kiosk mode: digits 0-9 only. Five wrong tries lock it for a minute, across restarts
+(the count is kept by config.PinLock in the state folder)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class PinDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Staff PIN to {self.purpose}", classes="heading")
-            yield Input(password=True, restrict=r"\d{0,12}", max_length=12, id="pin", placeholder="PIN")
+            yield Input(password=True, restrict=r"[0-9]{0,12}", max_length=12, id="pin", placeholder="PIN")
             yield Static("", id="pin-message", classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
