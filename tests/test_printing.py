@@ -17,7 +17,15 @@ import pytest
 
 from conftest import run_cli
 from safetyhelper.content import load_content
-from safetyhelper.printing import PrintError, print_pdf
+from safetyhelper.printing import (
+    JobWaiting,
+    PrinterNotReady,
+    PrintError,
+    cancel_job,
+    print_pdf,
+    queue_state,
+    waiting_jobs,
+)
 from safetyhelper.sheet import cli_session, sheet_pdf
 from test_sheet import decode_pages
 
@@ -120,5 +128,138 @@ def test_the_global_printer_option_is_used_and_its_error_is_one_clean_line(cups)
     result = run_cli("--printer", "no-such-printer", "sheet", "--platform", "x", "--print")
     assert result.returncode == 1
     line = result.stderr.strip()
-    assert line.startswith("safetyhelper: The sheet was not printed: The printer or class does not exist")
+    assert line.startswith("safetyhelper: The sheet was not printed: there is no printer called no-such-printer.")
     assert "lp:" not in line and "Error -" not in line and len(line.splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- a paused queue, a stopped CUPS
+
+
+def lpstat_o() -> str:
+    """What `lpstat -o` lists: the jobs CUPS holds that have not printed yet."""
+    return subprocess.run(["lpstat", "-o"], capture_output=True, text=True, env=dict(os.environ, LC_ALL="C")).stdout
+
+
+@pytest.fixture
+def queue_restored(cups):
+    """Whatever a test does to the queue, it is started and accepting again afterwards, and any job the
+    test left waiting on it is cancelled first (so that nothing prints when it starts again)."""
+    before = set(waiting_jobs(QUEUE))
+    try:
+        yield QUEUE
+    finally:
+        for job in set(waiting_jobs(QUEUE)) - before:
+            subprocess.run(["cancel", job], capture_output=True)
+        subprocess.run(["cupsaccept", QUEUE], capture_output=True)
+        subprocess.run(["cupsenable", QUEUE], capture_output=True, check=True)
+
+
+@pytest.fixture
+def paused_queue(queue_restored):
+    """The real queue, paused (`cupsdisable`): CUPS still takes jobs for it and prints them later."""
+    subprocess.run(["cupsdisable", QUEUE], capture_output=True, check=True)
+    return QUEUE
+
+
+@pytest.fixture
+def lp_that_pauses_the_queue_first(queue_restored, tmp_path, monkeypatch):
+    """An `lp` first on PATH that pauses the queue and then runs the real `lp`: the queue is paused
+    between safetyhelper's check and the sending, as when someone pauses it at that moment."""
+    real_lp, disable = shutil.which("lp"), shutil.which("cupsdisable")
+    folder = tmp_path / "lp-bin"
+    folder.mkdir()
+    script = folder / "lp"
+    script.write_text(f'#!/bin/sh\n"{disable}" {QUEUE} || exit 1\nexec "{real_lp}" "$@"\n')
+    script.chmod(0o755)
+    path = f"{folder}{os.pathsep}{os.environ['PATH']}"
+    monkeypatch.setenv("PATH", path)
+    return path
+
+
+def test_queue_state_reads_the_real_queue(queue_restored):
+    state = queue_state(QUEUE)
+    assert state.exists and state.enabled and state.accepting and state.ready
+    subprocess.run(["cupsdisable", QUEUE], check=True)
+    state = queue_state(QUEUE)
+    assert state.exists and not state.enabled and state.accepting and not state.ready
+    assert not queue_state("no-such-printer-anywhere").exists
+
+
+PAUSED = (
+    f"The printer {QUEUE} is paused, so the sheet was not sent: it would print later, when nobody is there to "
+    "pick it up."
+)
+
+
+def test_the_cli_sends_nothing_to_a_paused_printer(paused_queue):
+    result = run_cli("sheet", "--platform", "x", "--print", "--printer", QUEUE)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"safetyhelper: {PAUSED} Save it with -o FILE instead."
+    assert waiting_jobs(QUEUE) == [] and QUEUE not in lpstat_o()  # nothing waits to print later
+
+
+def test_the_cli_sends_nothing_to_a_paused_default_printer(paused_queue):
+    # LPDEST makes the queue the default for lp and for `lpstat -d` alike.
+    result = run_cli("sheet", "--platform", "x", "--print", env={"LPDEST": QUEUE})
+    assert result.returncode == 1
+    assert PAUSED in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert waiting_jobs(QUEUE) == [] and QUEUE not in lpstat_o()
+
+
+def test_print_pdf_sends_nothing_to_a_queue_that_refuses_jobs(queue_restored):
+    subprocess.run(["cupsreject", QUEUE], check=True)
+    with pytest.raises(PrinterNotReady) as info:
+        print_pdf(sheet_pdf(cli_session(PACK, ["x"])), QUEUE)
+    assert str(info.value) == f"The printer {QUEUE} is not taking jobs just now, so the sheet was not sent."
+    assert waiting_jobs(QUEUE) == []
+
+
+def test_a_job_sent_to_a_paused_queue_is_found_and_cancelled(paused_queue):
+    sent = subprocess.run(
+        ["lp", "-d", QUEUE, "-t", "Document"], input=sheet_pdf(cli_session(PACK, ["x"])), capture_output=True, check=True
+    )
+    job = re.search(rb"request id is (\S+)", sent.stdout).group(1).decode()
+    assert job in waiting_jobs(QUEUE) and job in lpstat_o().split()
+    cancel_job(job)
+    assert job not in waiting_jobs() and job not in lpstat_o().split()
+
+
+def test_print_pdf_says_when_the_queue_was_paused_while_sending(lp_that_pauses_the_queue_first):
+    with pytest.raises(JobWaiting) as info:
+        print_pdf(sheet_pdf(cli_session(PACK, ["x"])), QUEUE)
+    job = info.value.job
+    assert job.startswith(f"{QUEUE}-") and job in lpstat_o().split()
+    assert "is paused" in str(info.value) and f"cancel {job}" in str(info.value)
+    cancel_job(job)
+    assert job not in lpstat_o().split()
+
+
+def test_the_cli_says_when_the_queue_was_paused_while_sending(lp_that_pauses_the_queue_first):
+    result = run_cli("sheet", "--platform", "x", "--print", "--printer", QUEUE, env={"PATH": lp_that_pauses_the_queue_first})
+    assert result.returncode == 1
+    job = re.search(r"\(job (\S+)\) is waiting", result.stderr).group(1)
+    assert job in lpstat_o().split()
+    assert f"Cancel it with: cancel {job}." in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+NOT_RUNNING = "The printing system (CUPS) is not running, so the sheet was not printed."
+
+
+def no_scheduler(tmp_path: Path) -> str:
+    """A CUPS_SERVER socket where no scheduler listens (lp and lpstat both honour CUPS_SERVER)."""
+    return str(tmp_path / "no-cupsd-here.sock")
+
+
+@pytest.mark.parametrize("printer", [["--printer", QUEUE], []], ids=["named printer", "default printer"])
+def test_a_stopped_scheduler_is_named_by_the_cli(cups, tmp_path, printer):
+    result = run_cli("sheet", "--platform", "x", "--print", *printer, env={"CUPS_SERVER": no_scheduler(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"safetyhelper: {NOT_RUNNING} Save it with -o FILE instead."
+
+
+def test_a_stopped_scheduler_is_named_by_print_pdf(cups, tmp_path, monkeypatch):
+    monkeypatch.setenv("CUPS_SERVER", no_scheduler(tmp_path))
+    for printer in (QUEUE, None):
+        with pytest.raises(PrintError) as info:
+            print_pdf(b"%PDF-1.4\n", printer)
+        assert str(info.value) == NOT_RUNNING

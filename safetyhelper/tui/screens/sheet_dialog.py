@@ -1,25 +1,44 @@
-"""Dialogs for the take-home sheet: its options (and where to save), progress, and a yes/no question."""
+"""Dialogs for the take-home sheet: its options (and where to save), progress, and a yes/no question.
+
+Esc is the app-wide quick exit (a priority binding), so every dialog here closes with C instead, and says so.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
+from safetyhelper.files import write_new
 from safetyhelper.sheet import SheetOptions
 from safetyhelper.tui.screens.dialog import Dialog
+
+#: The line under each dialog: its own close key, and the quick exit.
+CLOSE_HINT = "C cancels · Esc is quick exit"
 
 
 @dataclass(frozen=True)
 class SheetRequest:
     options: SheetOptions
-    #: Where to save, for "Save as PDF"; None for printing.
+    #: Where to save, as typed, for "Save as PDF"; None for printing (or in kiosk mode).
     path: Path | None = None
+    #: Kiosk mode: the save folder; the sheet gets a new random name in it.
+    folder: Path | None = None
+
+    @property
+    def save(self) -> bool:
+        return self.path is not None or self.folder is not None
+
+
+class SaveError(Exception):
+    """The sheet could not be saved; the message is one plain sentence."""
 
 
 def default_save_path(today: dt.date | None = None) -> Path:
@@ -29,29 +48,75 @@ def default_save_path(today: dt.date | None = None) -> Path:
     return (docs if docs.is_dir() else Path.home()) / f"sheet-{today.isoformat()}.pdf"
 
 
+def typed_path(raw: str) -> Path:
+    """The path the caseworker typed, with ``~`` expanded. SaveError for a ``~user`` that does not exist."""
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError:  # Path.expanduser: no such user, or no home folder
+        home = raw.split("/", 1)[0]
+        raise SaveError(f"There is no home folder {home} on this computer, so the sheet cannot be saved there.") from None
+
+
+def save_in_folder(pdf: bytes, folder: str | Path) -> Path:
+    """Kiosk mode: save ``pdf`` in ``folder`` under a new random name that says nothing (never over a file,
+    readable by its owner only). Errors never name any other file: the next person learns nothing."""
+    try:
+        where = Path(folder).expanduser()
+    except RuntimeError:
+        where = None
+    if where is None or not where.is_dir():
+        raise SaveError(f"The save folder {folder} is not there. If it is a USB stick, check that it is plugged in.")
+    for _ in range(8):
+        target = where / f"sheet-{secrets.token_hex(8)}.pdf"
+        try:
+            return write_new(target, pdf, mode=0o600)
+        except FileExistsError:
+            continue  # a name already taken: draw another, say nothing
+        except OSError as exc:
+            raise SaveError(f"The sheet could not be saved in the save folder: {exc.strerror or 'an error'}.") from None
+    raise SaveError("The sheet could not be saved in the save folder. Try again.")
+
+
 class SheetDialog(Dialog[SheetRequest | None]):
-    """Options for the sheet; with ``save=True`` also the file to save to."""
+    """Options for the sheet; with ``save=True`` also the file to save to (in kiosk mode: the save folder,
+    fixed, and no path to type)."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("c", "cancel", "Cancel", show=False)]
 
-    def __init__(self, *, save: bool, discreet: bool = False, large_print: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        save: bool,
+        discreet: bool = False,
+        large_print: bool = False,
+        helplines: bool | None = None,
+        save_folder: str | Path | None = None,
+    ) -> None:
         super().__init__()
         self.save = save
         self._discreet = discreet
         self._large = large_print
+        self._helplines = (not discreet) if helplines is None else helplines
+        self.save_folder = Path(save_folder) if save_folder is not None else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Save the take-home sheet" if self.save else "Print the take-home sheet", classes="heading")
             yield Checkbox("Discreet: plain title, no organisation name", self._discreet, id="discreet")
             yield Checkbox("Large print", self._large, id="large-print")
-            yield Checkbox("Helplines", not self._discreet, id="helplines")
-            if self.save:
+            yield Checkbox("Helplines", self._helplines, id="helplines")
+            if self.save and self.save_folder is not None:
+                yield Label(f"It is saved in {self.save_folder} with a new name.", markup=False, id="save-where")
+            elif self.save:
                 yield Label("Save to:")
                 yield Input(str(default_save_path()), id="path")
             with Horizontal(classes="buttons"):
                 yield Button("Save" if self.save else "Print", id="go", variant="primary")
                 yield Button("Cancel", id="cancel")
+            hint = CLOSE_HINT
+            if self.save and self.save_folder is None:
+                hint = "C cancels (when you are not typing) · Esc is quick exit"
+            yield Static(hint, markup=False, classes="muted close-hint")
 
     @on(Checkbox.Changed, "#discreet")
     def _discreet_changed(self, event: Checkbox.Changed) -> None:
@@ -66,13 +131,20 @@ class SheetDialog(Dialog[SheetRequest | None]):
             large_print=self.query_one("#large-print", Checkbox).value,
             helplines=self.query_one("#helplines", Checkbox).value,
         )
+        if self.save and self.save_folder is not None:
+            self.dismiss(SheetRequest(options, folder=self.save_folder))
+            return
         path = None
         if self.save:
             raw = self.query_one("#path", Input).value.strip()
             if not raw:
-                self.notify("Type where to save the sheet.", severity="warning")
+                self.notify("Type where to save the sheet.", severity="warning", markup=False)
                 return
-            path = Path(raw).expanduser()
+            try:
+                path = typed_path(raw)
+            except SaveError as exc:
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+                return
         self.dismiss(SheetRequest(options, path))
 
     @on(Button.Pressed, "#cancel")
@@ -80,26 +152,49 @@ class SheetDialog(Dialog[SheetRequest | None]):
         self.dismiss(None)
 
 
-class BusyDialog(Dialog[None]):
-    """Progress while a worker builds and prints or saves the sheet."""
+class BusyDialog(Dialog[bool]):
+    """Progress while a worker builds and prints or saves the sheet. C stops it: the dialog closes with
+    True, and the worker sends or saves nothing if it has not done so yet."""
+
+    BINDINGS = [Binding("c", "stop", "Stop", show=False)]
 
     def __init__(self, message: str, steps: int) -> None:
         super().__init__()
         self.message = message
         self.steps = steps
+        self._finished = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.message, id="busy-message")
+            yield Static(self.message, markup=False, id="busy-message")
             yield ProgressBar(total=self.steps, show_eta=False, id="busy-progress")
+            yield Static("C stops it · Esc is quick exit", markup=False, classes="muted close-hint")
 
     def advance(self, message: str) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#busy-message", Static).update(message)
         self.query_one("#busy-progress", ProgressBar).advance(1)
 
+    def finish(self) -> None:
+        """Close without calling back (the work is done); later if another screen is on top just now."""
+        self._finished = True
+        if self.is_attached and self.app.screen is self:
+            self.app.pop_screen()
+
+    def on_screen_resume(self) -> None:
+        if self._finished and self.app.screen is self:
+            self.app.pop_screen()
+
+    def action_stop(self) -> None:
+        if not self._finished:
+            self.dismiss(True)
+
 
 class YesNoDialog(Dialog[bool]):
-    BINDINGS = [("escape", "no", "No")]
+    """A question with two answers; C gives the "no" answer."""
+
+    BINDINGS = [Binding("c", "no", "No", show=False)]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
@@ -113,6 +208,7 @@ class YesNoDialog(Dialog[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="primary")
                 yield Button(self.no, id="no")
+            yield Static(f"C means “{self.no}” · Esc is quick exit", markup=False, classes="muted close-hint")
 
     @on(Button.Pressed, "#yes")
     def _yes(self) -> None:

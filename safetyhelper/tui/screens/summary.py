@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -9,10 +11,20 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from safetyhelper.tui.widgets.footer import KeyFooter
-from safetyhelper.printing import PrintError, choose_printer, print_pdf
+from safetyhelper.printing import JobWaiting, PrintError, cancel_job, choose_printer, print_pdf
 from safetyhelper.session import Outcome
-from safetyhelper.sheet import save_pdf, sheet_pdf
-from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, SheetRequest, YesNoDialog
+from safetyhelper.sheet import SheetOptions, save_pdf, sheet_pdf
+from safetyhelper.tui.screens.sheet_dialog import (
+    BusyDialog,
+    SaveError,
+    SheetDialog,
+    SheetRequest,
+    YesNoDialog,
+    save_in_folder,
+)
+
+#: Kiosk mode with no save folder set.
+SAVING_OFF = "Saving is turned off on this computer. Print the sheet instead."
 
 
 class SummaryScreen(Screen):
@@ -72,59 +84,145 @@ class SummaryScreen(Screen):
 
     # ---------------------------------------------------------------- the take-home sheet
 
+    def _can_save(self) -> bool:
+        """Saving is allowed everywhere except on a kiosk with no save folder set."""
+        return not self.app.kiosk or bool(self.app.save_folder)
+
+    def _sheet_dialog(self, save: bool, options: SheetOptions | None = None) -> SheetDialog:
+        """The options dialog: with the configured defaults, or with ``options`` carried over (after a print
+        that failed, so that a discreet sheet stays discreet)."""
+        if options is None:
+            choices = dict(self.app.sheet_defaults)
+        else:
+            choices = dict(discreet=options.discreet, large_print=options.large_print, helplines=options.with_helplines)
+        folder = self.app.save_folder if save and self.app.kiosk else None
+        return SheetDialog(save=save, save_folder=folder, **choices)
+
     @on(Button.Pressed, "#print-sheet")
     def action_print_sheet(self) -> None:
-        self.app.push_screen(SheetDialog(save=False, **self.app.sheet_defaults), self._chosen)
+        self.app.push_screen(self._sheet_dialog(False), self._chosen)
 
     @on(Button.Pressed, "#save-pdf")
     def action_save_sheet(self) -> None:
-        self.app.push_screen(SheetDialog(save=True, **self.app.sheet_defaults), self._chosen)
+        self._offer_save()
+
+    def _offer_save(self, options: SheetOptions | None = None) -> None:
+        if not self._can_save():
+            self._say(SAVING_OFF, "warning")
+            return
+        self.app.push_screen(self._sheet_dialog(True, options), self._chosen)
 
     def _chosen(self, request: SheetRequest | None) -> None:
-        if request is not None:
-            self._busy = BusyDialog("Making the sheet...", 2)
-            self.app.push_screen(self._busy)
-            self._sheet_worker(request)
+        if request is None:
+            return
+        stop = threading.Event()
+        busy = BusyDialog("Making the sheet...", 2)
+
+        def stopped(result: bool | None) -> None:
+            if result:
+                stop.set()
+                self._say("Stopping...")
+
+        self.app.push_screen(busy, stopped)
+        self._sheet_worker(request, busy, stop)
 
     @work(thread=True, exclusive=True, group="sheet")
-    def _sheet_worker(self, request: SheetRequest) -> None:
-        """Make the sheet, then save it (request.path) or print it; never after the session was wiped."""
+    def _sheet_worker(self, request: SheetRequest, busy: BusyDialog, stop: threading.Event) -> None:
+        """Make the sheet, then save it or print it; never after the session was wiped, nor after C."""
         session = self.app.session
         generation = session.generation
         pdf = sheet_pdf(session, request.options)
         if session.generation != generation:
             return  # quick exit or idle reset while the sheet was being made: nothing goes anywhere
-        if request.path is not None:
-            self.app.call_from_thread(self._busy.advance, "Saving...")
-            try:
-                saved = save_pdf(pdf, request.path)
-            except OSError as exc:
-                self.app.call_from_thread(self._done, f"Not saved: {exc.strerror or exc}", "error")
-            else:
-                self.app.call_from_thread(self._done, f"Saved to {saved}")
+        if stop.is_set():
+            what = "saved" if request.save else "sent to the printer"
+            self.app.call_from_thread(self._done, busy, f"Stopped. The sheet was not {what}.")
             return
-        self.app.call_from_thread(self._busy.advance, "Sending it to the printer...")
+        if request.save:
+            self.app.call_from_thread(busy.advance, "Saving...")
+            try:
+                if request.folder is not None:
+                    saved = save_in_folder(pdf, request.folder)
+                    message = f"Saved as {saved.name} in {request.folder}."
+                else:
+                    saved = save_pdf(pdf, request.path)
+                    message = f"Saved to {saved}"
+            except SaveError as exc:
+                self.app.call_from_thread(self._done, busy, str(exc), "error")
+            except OSError as exc:
+                self.app.call_from_thread(self._done, busy, f"Not saved: {exc.strerror or exc}", "error")
+            else:
+                self.app.call_from_thread(self._done, busy, message)
+            return
+        self.app.call_from_thread(busy.advance, "Checking the printer and sending the sheet...")
         try:
             job = print_pdf(pdf, choose_printer(None, self.app.printer))
+        except JobWaiting as exc:
+            self.app.call_from_thread(self._job_waiting, busy, exc, request.options)
         except PrintError as exc:
-            self.app.call_from_thread(self._print_failed, str(exc))
+            self.app.call_from_thread(self._print_failed, busy, str(exc), request.options)
         else:
-            self.app.call_from_thread(self._done, f"Sent to the printer. Job {job}.")
+            self.app.call_from_thread(self._done, busy, f"Sent to the printer. Job {job}.")
 
-    def _done(self, message: str, severity: str = "information") -> None:
-        if not self.is_attached:
-            return  # the session was wiped meanwhile: say nothing about it
-        self.app.pop_screen()  # the progress dialog
-        self.query_one("#sheet-status", Static).update(message)
-        self.notify(message, severity=severity, timeout=8)
-
-    def _print_failed(self, message: str) -> None:
+    def _say(self, message: str, severity: str = "information") -> None:
+        """Show ``message`` in the status line and as a notice, never read as markup (it can hold a typed path)."""
         if not self.is_attached:
             return
-        self.app.pop_screen()
+        self.query_one("#sheet-status", Static).update(message)
+        self.notify(message, severity=severity, timeout=8, markup=False)
+
+    def _done(self, busy: BusyDialog, message: str, severity: str = "information") -> None:
+        if not self.is_attached:
+            return  # the session was wiped meanwhile: say nothing about it
+        busy.finish()
+        self._say(message, severity)
+
+    def _print_failed(self, busy: BusyDialog, message: str, options: SheetOptions) -> None:
+        if not self.is_attached:
+            return
+        busy.finish()
+        self._say(message, "error")
+        if not self._can_save():
+            return
 
         def answer(save: bool | None) -> None:
             if save:
-                self.action_save_sheet()
+                self._offer_save(options)
 
         self.app.push_screen(YesNoDialog(f"{message} Save the sheet as a PDF instead?", "Save as PDF", "Not now"), answer)
+
+    def _job_waiting(self, busy: BusyDialog, waiting: JobWaiting, options: SheetOptions) -> None:
+        """The printer was paused while the sheet went to it: offer to take the job back (and save instead)."""
+        if not self.is_attached:
+            return
+        busy.finish()
+        told = (
+            f"The printer {waiting.printer} is paused, so the sheet (job {waiting.job}) is waiting: "
+            "it would print later, when nobody is there to pick it up."
+        )
+        self._say(told, "warning")
+        can_save = self._can_save()
+        question = told + (" Stop the job and save the sheet as a PDF instead?" if can_save else " Stop the job?")
+        yes = "Stop it and save a PDF" if can_save else "Stop the job"
+
+        def answer(stop: bool | None) -> None:
+            if stop:
+                self._cancel_worker(waiting.job, options if can_save else None)
+
+        self.app.push_screen(YesNoDialog(question, yes, "Leave it"), answer)
+
+    @work(thread=True, group="cancel-job")
+    def _cancel_worker(self, job: str, options: SheetOptions | None) -> None:
+        try:
+            cancel_job(job)
+        except PrintError as exc:
+            self.app.call_from_thread(self._say, str(exc), "error")
+        else:
+            self.app.call_from_thread(self._cancelled, job, options)
+
+    def _cancelled(self, job: str, options: SheetOptions | None) -> None:
+        if not self.is_attached:
+            return
+        self._say(f"Job {job} was stopped. It will not print.")
+        if options is not None:
+            self._offer_save(options)
