@@ -347,3 +347,16 @@ def test_the_systemd_user_unit_is_valid():
     assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
     text = unit.read_text()
     assert "ExecStart=/usr/bin/env safetyhelper --kiosk" in text and "Restart=always" in text
+
+
+async def test_the_pin_dialog_closes_with_c_and_says_so():
+    app = make_app(PACK, kiosk=True, pin_hash=HASH)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, PinDialog)
+        assert "C cancels · Esc is quick exit" in " ".join(str(w.render()) for w in app.screen.query("Static"))
+        await pilot.press("1", "2", "c")
+        await pilot.pause()
+        assert not isinstance(app.screen, PinDialog) and app.return_code is None
+        assert app.session is not None and app.has_session_screens  # the session is still there

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -169,6 +170,52 @@ async def test_activity_postpones_the_idle_reset():
             await asyncio.sleep(1)
             await pilot.press("down")
         assert isinstance(app.screen, ChooseScreen) and app.session.chosen
+
+
+async def wait_for_screen(app, pilot, kind, timeout: float = 10.0):
+    end = asyncio.get_running_loop().time() + timeout
+    while not isinstance(app.screen, kind):
+        assert asyncio.get_running_loop().time() < end, f"no {kind.__name__} within {timeout} s"
+        await asyncio.sleep(0.05)
+    await pilot.pause()
+    return app.screen
+
+
+async def test_the_idle_reset_is_warned_with_a_countdown_and_any_key_keeps_the_session():
+    from safetyhelper.tui.screens.idle import IdleWarning
+
+    app = make_app(PACK, idle_minutes=8 / 60)  # eight seconds: the warning shows for the last two
+    assert app.idle_warning_seconds == 2
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to_summary(pilot, ["1", "1"])
+        warning = await wait_for_screen(app, pilot, IdleWarning)
+        await pilot.pause(0.2)
+        text = " ".join(visible_text(app).replace("█", " ").split())
+        assert "Still there?" in text and re.search(r"In [12] seconds? this session will be cleared", text)
+        assert app.session.chosen and app.session.outcome("public") is Outcome.DONE
+        await pilot.press("x")  # any key: it only closes the warning
+        await pilot.pause()
+        assert not isinstance(app.screen, IdleWarning) and warning not in app.screen_stack
+        assert isinstance(app.screen, ItemScreen) and app.screen.index == 2  # "x" did nothing else
+        assert app.session.chosen == ["facebook", "instagram", "iphone"]
+        # A click keeps it too.
+        await wait_for_screen(app, pilot, IdleWarning)
+        await pilot.click(offset=(1, 1))
+        await pilot.pause()
+        assert isinstance(app.screen, ItemScreen) and app.session.chosen
+
+
+async def test_after_the_countdown_the_session_is_wiped_and_the_warning_gone():
+    from safetyhelper.tui.screens.idle import IdleWarning
+
+    app = make_app(PACK, idle_minutes=4 / 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await walk_to_summary(pilot, ["1"])
+        await wait_for_screen(app, pilot, IdleWarning)
+        await wait_for_screen(app, pilot, StartScreen)
+        assert app.session.is_empty and len(app.screen_stack) == 1
+        text = visible_text(app)
+        assert "Still there" not in text and "Facebook" not in text
 
 
 async def test_every_guide_url_scans_from_the_screen():

@@ -64,6 +64,7 @@ class SafetyApp(App[int]):
         self.session = Session(pack)
         self.idle_seconds = idle_seconds
         self._last_input = time.monotonic()
+        self._idle_warning = None
         self._session_mode = False
         #: The only way the app copies (the case note, selected text): see safetyhelper.clipboard.
         self.clipboard_guard = Clipboard(choose_method(), write_terminal=self._write_terminal)
@@ -77,7 +78,8 @@ class SafetyApp(App[int]):
     DEFAULT_MODE: ClassVar[str] = "start"
 
     def on_mount(self) -> None:
-        self.set_interval(min(5.0, max(self.idle_seconds / 4, 0.05)), self._check_idle)
+        # Every second (more often for very short idle times in tests), for the warning's countdown.
+        self.set_interval(min(1.0, max(self.idle_warning_seconds / 4, 0.05)), self._check_idle)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
@@ -115,6 +117,7 @@ class SafetyApp(App[int]):
     def action_quick_exit(self) -> None:
         """Wipe the session at once and go back to a plain start screen."""
         self.session.wipe()
+        self._idle_warning = None
         self.clear_notifications()
         self.switch_mode("start")
         self._drop_session_screens()
@@ -155,12 +158,33 @@ class SafetyApp(App[int]):
 
             self.push_screen(Palette(id="--command-palette"))
 
+    @property
+    def idle_warning_seconds(self) -> float:
+        """How long before the idle reset its warning shows: a minute, or a quarter of the idle time."""
+        return min(60.0, self.idle_seconds / 4)
+
     def _check_idle(self) -> None:
-        if time.monotonic() - self._last_input < self.idle_seconds:
+        """Warn before the idle reset with a countdown (any key or click keeps the session), then reset."""
+        left = self.idle_seconds - (time.monotonic() - self._last_input)
+        warning = self._idle_warning
+        showing = warning is not None and warning in self.screen_stack
+        there_is_something = not self.session.is_empty or self.current_mode != "start" or len(self.screen_stack) > 1
+        if left > self.idle_warning_seconds or not there_is_something:
+            if showing:
+                warning.dismiss()  # a key or click somewhere: the session carries on
+            self._idle_warning = None
             return
-        self._last_input = time.monotonic()
-        if not self.session.is_empty or self.current_mode != "start" or len(self.screen_stack) > 1:
+        if left <= 0:
+            self._last_input = time.monotonic()
             self.action_quick_exit()
+            return
+        if showing:
+            warning.count_down(left)
+        else:
+            from safetyhelper.tui.screens.idle import IdleWarning
+
+            self._idle_warning = IdleWarning(left)
+            self.push_screen(self._idle_warning)
 
     def get_system_commands(self, screen):
         """Only the theme from Textual's own palette commands: its Screenshot would write the screen

@@ -13,8 +13,21 @@ from textual.widgets import Button, Input, Static
 from safetyhelper.tui.screens.dialog import Dialog
 
 
+class PinInput(Input):
+    """The PIN field takes digits only, so other keys (C to cancel) reach the dialog."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character in "0123456789"
+
+    def _on_key(self, event) -> None:
+        if event.is_printable and (event.character or "") not in "0123456789":
+            # Not typed into the field (Input's own handler would swallow it): the dialog's keys get it.
+            event.prevent_default()
+
+
 class PinDialog(Dialog[bool]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    # Esc stays the app's quick exit; C closes this dialog.
+    BINDINGS = [("c", "cancel", "Cancel")]
 
     def __init__(self, purpose: str) -> None:
         super().__init__()
@@ -23,11 +36,12 @@ class PinDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(f"Staff PIN to {self.purpose}", classes="heading")
-            yield Input(password=True, restrict=r"[0-9]{0,12}", max_length=12, id="pin", placeholder="PIN")
+            yield PinInput(password=True, restrict=r"[0-9]{0,12}", max_length=12, id="pin", placeholder="PIN")
             yield Static("", id="pin-message", classes="muted")
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
                 yield Button("Cancel", id="cancel")
+            yield Static("C cancels · Esc is quick exit", classes="muted")
 
     def on_mount(self) -> None:
         self._show_lock()
