@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from safetyhelper.content import ContentError, ContentPack, FieldPath, Step, find_line, shown
+from safetyhelper.content import ContentError, ContentPack, FieldPath, Step, find_line, read_toml, shown
 
 #: The list of code points the sheet fonts (DejaVu Sans and its bold) both have, as hex ranges.
 FONT_COVERAGE = Path(__file__).resolve().parent / "fonts" / "coverage.txt"
@@ -131,8 +131,6 @@ def _error(tf: TextField, message: str) -> ContentError:
     """A ContentError for ``tf`` with its line in the file (read again: this is only the error path)."""
     line = None
     try:
-        from safetyhelper.content import read_toml
-
         text, _ = read_toml(Path(tf.file), tf.file)
         line = find_line(text, tf.path)
     except ContentError:

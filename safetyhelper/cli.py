@@ -207,7 +207,7 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
     if not args.output and not args.do_print:
         raise UsageError("sheet: say where the sheet goes: -o FILE, --print, or both")
     from safetyhelper.printing import PrintError, choose_printer, print_pdf
-    from safetyhelper.sheet import SheetOptions, cli_session, save_pdf, sheet_pdf
+    from safetyhelper.sheet import SaveError, SheetOptions, cli_session, save_pdf, sheet_pdf
 
     options = SheetOptions(
         discreet=args.discreet or cfg.discreet, large_print=args.large_print or cfg.large_print, helplines=args.helplines
@@ -223,9 +223,8 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
         except OSError as exc:
             print(f"safetyhelper: cannot save {args.output}: {exc.strerror or exc}", file=sys.stderr)
             return 1
-        except RuntimeError:  # Path.expanduser: "~someone" with no such user or home folder
-            home = args.output.split("/", 1)[0]
-            print(f"safetyhelper: cannot save {args.output}: there is no home folder {home}", file=sys.stderr)
+        except SaveError as exc:  # "~someone" with no such user or home folder
+            print(f"safetyhelper: cannot save {args.output}: {exc}", file=sys.stderr)
             return 1
         print(f"Saved the sheet to {saved}")
     if args.do_print:

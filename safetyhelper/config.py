@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from safetyhelper.content import ContentError, find_line, hidden_character, read_toml, shown
-from safetyhelper.files import write_atomic
+from safetyhelper.files import UnreadableFile, read_limited, write_atomic
 
 APP_NAME = "safetyhelper"
 ENV_CONFIG = "SAFETYHELPER_CONFIG"
@@ -338,12 +338,12 @@ class PinLock:
     def _load(self) -> None:
         if self._unsaved:
             return
-        try:
-            raw: object = _read_small_file(self.path)
-        except FileNotFoundError:
+        if not os.path.lexists(self.path):
             return  # nothing recorded: what is in memory stands
-        except OSError as exc:
-            raw = ("unreadable", exc.errno)
+        try:
+            raw: object = read_limited(self.path, 4096)
+        except UnreadableFile as exc:
+            raw = ("unreadable", str(exc))
         state = _parse_pin_lock(raw, self.limit) if isinstance(raw, bytes) else None
         now = self.clock()
         if state is not None:
@@ -368,22 +368,6 @@ class PinLock:
             self._unsaved = True
         else:
             self._unsaved = False
-
-
-def _read_small_file(path: Path, limit: int = 4096) -> bytes:
-    """At most ``limit`` bytes of the regular file at ``path``; never blocks on a FIFO or a device."""
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(path)  # any OSError: unreadable
-        data = os.read(fd, limit + 1)
-        if len(data) > limit:
-            raise OSError(f"{path} is too big")
-        return data
-    finally:
-        os.close(fd)
 
 
 def _parse_pin_lock(raw: bytes, limit: int) -> tuple[int, float] | None:

@@ -574,7 +574,7 @@ def hidden_character(text: str) -> str | None:
     return f"holds an invisible or control character (U+{ord(ch):04X}) at position {m.start() + 1}: remove it"
 
 
-def _hidden_characters(value: Any, fld: FieldPath, depth: int = 0) -> tuple[FieldPath, str] | None:
+def _hidden_characters(value: Any, fld: FieldPath) -> tuple[FieldPath, str] | None:
     if isinstance(value, str):
         problem = hidden_character(value)
         return (fld, problem) if problem else None
@@ -583,12 +583,12 @@ def _hidden_characters(value: Any, fld: FieldPath, depth: int = 0) -> tuple[Fiel
             problem = hidden_character(key)
             if problem:
                 return fld, f"a key {problem}"
-            found = _hidden_characters(entry, fld + (key,), depth + 1)
+            found = _hidden_characters(entry, fld + (key,))
             if found:
                 return found
     elif isinstance(value, list):
         for i, entry in enumerate(value):
-            found = _hidden_characters(entry, fld + (i,), depth + 1)
+            found = _hidden_characters(entry, fld + (i,))
             if found:
                 return found
     return None

@@ -1,6 +1,8 @@
-"""Writing a file in one step (no Textual): a temporary file beside it, flushed to disk, then renamed.
+"""Files (no Textual): writing one in one step, and reading one safely.
 
-A reader, or a crash half-way, sees either the old file or the whole new one, never a part.
+Writing goes to a temporary file beside the target, flushed to disk, then renamed: a reader, or a crash
+half-way, sees either the old file or the whole new one, never a part. Reading (read_limited) takes only
+a regular file of bounded size, so a FIFO or a link to /dev/zero can never hang or flood the app.
 """
 
 from __future__ import annotations

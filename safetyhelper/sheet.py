@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import secrets
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -453,13 +454,45 @@ def cli_session(pack: ContentPack, ids: Iterable[str]) -> Session:
     return session
 
 
+class SaveError(Exception):
+    """The sheet could not be saved; the message is a plain phrase or sentence, naming no other file."""
+
+
+def expand_path(raw: str | Path) -> Path:
+    """``raw`` with ``~`` expanded; SaveError (not Path's RuntimeError) for a ``~user`` with no home folder."""
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError:  # no such user, or no home folder
+        raise SaveError(f"there is no home folder {str(raw).split('/', 1)[0]}") from None
+
+
 def save_pdf(pdf: bytes, path: str | Path) -> Path:
     """Write the sheet where the caseworker asked, readable by its owner only (0600), in one step.
     Never over an existing file (nothing is lost) and never through a link."""
-    target = Path(path).expanduser()
+    target = expand_path(path)
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a folder; give a file name such as sheet.pdf")
     try:
         return write_new(target, pdf, mode=0o600)
     except FileExistsError:
         raise FileExistsError(f"{target} already exists; choose another name") from None
+
+
+def save_in_folder(pdf: bytes, folder: str | Path) -> Path:
+    """Kiosk mode: save ``pdf`` in ``folder`` under a new random name that says nothing (never over a file,
+    readable by its owner only). Errors never name any other file: the next person learns nothing."""
+    try:
+        where: Path | None = expand_path(folder)
+    except SaveError:
+        where = None
+    if where is None or not where.is_dir():
+        raise SaveError(f"The save folder {folder} is not there. If it is a USB stick, check that it is plugged in.")
+    for _ in range(8):
+        target = where / f"sheet-{secrets.token_hex(8)}.pdf"
+        try:
+            return write_new(target, pdf, mode=0o600)
+        except FileExistsError:
+            continue  # a name already taken: draw another, say nothing
+        except OSError as exc:
+            raise SaveError(f"The sheet could not be saved in the save folder: {exc.strerror or 'an error'}.") from None
+    raise SaveError("The sheet could not be saved in the save folder. Try again.")

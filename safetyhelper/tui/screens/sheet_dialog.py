@@ -6,7 +6,6 @@ Esc is the app-wide quick exit (a priority binding), so every dialog here closes
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
-from safetyhelper.files import write_new
-from safetyhelper.sheet import SheetOptions
+from safetyhelper.sheet import SaveError, SheetOptions, expand_path
 from safetyhelper.tui.screens.dialog import Dialog
 
 #: The line under each dialog: its own close key, and the quick exit.
@@ -37,44 +35,11 @@ class SheetRequest:
         return self.path is not None or self.folder is not None
 
 
-class SaveError(Exception):
-    """The sheet could not be saved; the message is one plain sentence."""
-
-
 def default_save_path(today: dt.date | None = None) -> Path:
     """A plain file name that says nothing about what the sheet is."""
     today = today or dt.date.today()
     docs = Path.home() / "Documents"
     return (docs if docs.is_dir() else Path.home()) / f"sheet-{today.isoformat()}.pdf"
-
-
-def typed_path(raw: str) -> Path:
-    """The path the caseworker typed, with ``~`` expanded. SaveError for a ``~user`` that does not exist."""
-    try:
-        return Path(raw).expanduser()
-    except RuntimeError:  # Path.expanduser: no such user, or no home folder
-        home = raw.split("/", 1)[0]
-        raise SaveError(f"There is no home folder {home} on this computer, so the sheet cannot be saved there.") from None
-
-
-def save_in_folder(pdf: bytes, folder: str | Path) -> Path:
-    """Kiosk mode: save ``pdf`` in ``folder`` under a new random name that says nothing (never over a file,
-    readable by its owner only). Errors never name any other file: the next person learns nothing."""
-    try:
-        where = Path(folder).expanduser()
-    except RuntimeError:
-        where = None
-    if where is None or not where.is_dir():
-        raise SaveError(f"The save folder {folder} is not there. If it is a USB stick, check that it is plugged in.")
-    for _ in range(8):
-        target = where / f"sheet-{secrets.token_hex(8)}.pdf"
-        try:
-            return write_new(target, pdf, mode=0o600)
-        except FileExistsError:
-            continue  # a name already taken: draw another, say nothing
-        except OSError as exc:
-            raise SaveError(f"The sheet could not be saved in the save folder: {exc.strerror or 'an error'}.") from None
-    raise SaveError("The sheet could not be saved in the save folder. Try again.")
 
 
 class SheetDialog(Dialog[SheetRequest | None]):
@@ -141,9 +106,11 @@ class SheetDialog(Dialog[SheetRequest | None]):
                 self.notify("Type where to save the sheet.", severity="warning", markup=False)
                 return
             try:
-                path = typed_path(raw)
+                path = expand_path(raw)
             except SaveError as exc:
-                self.notify(str(exc), severity="error", timeout=8, markup=False)
+                why = str(exc)
+                self.notify(f"{why[:1].upper()}{why[1:]} on this computer, so the sheet cannot be saved there.",
+                            severity="error", timeout=8, markup=False)
                 return
         self.dismiss(SheetRequest(options, path))
 

@@ -13,15 +13,8 @@ from textual.widgets import Button, Static
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.printing import JobWaiting, PrintError, cancel_job, choose_printer, print_pdf
 from safetyhelper.session import Outcome
-from safetyhelper.sheet import SheetOptions, save_pdf, sheet_pdf
-from safetyhelper.tui.screens.sheet_dialog import (
-    BusyDialog,
-    SaveError,
-    SheetDialog,
-    SheetRequest,
-    YesNoDialog,
-    save_in_folder,
-)
+from safetyhelper.sheet import SaveError, SheetOptions, save_in_folder, save_pdf, sheet_pdf
+from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, SheetRequest, YesNoDialog
 
 #: Kiosk mode with no save folder set.
 SAVING_OFF = "Saving is turned off on this computer. Print the sheet instead."
