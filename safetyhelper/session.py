@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
-from safetyhelper.content import ContentPack, Item, Platform, TopicGuide
+from safetyhelper.content import ContentPack, Guide, Item, Platform, TopicGuide
 
 
 class Outcome(Enum):
@@ -53,6 +53,8 @@ class Session:
     pack: ContentPack
     #: Platform and device ids the service user uses, in the pack's order.
     chosen: list[str] = field(default_factory=list)
+    #: General guide ids (guides.toml, such as Refuge's) chosen for the take-home sheet, in the pack's order.
+    general: list[str] = field(default_factory=list)
     #: Checklist item id -> outcome.
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     #: The day the session started (the case note gives the date only).
@@ -66,6 +68,24 @@ class Session:
         if unknown:
             raise ValueError(f"unknown platform or device: {', '.join(sorted(unknown))}")
         self.chosen = [p.id for p in self.pack.platforms + self.pack.devices if p.id in wanted]
+
+    @property
+    def offered_general(self) -> list[Guide]:
+        """The general guides the app offers: those marked ok (a guide marked "check" waits for the admin)."""
+        return [g for g in self.pack.guides if g.status == "ok"]
+
+    def set_general(self, guide_id: str, chosen: bool) -> None:
+        """Put a general guide on the take-home sheet, or take it off."""
+        offered = [g.id for g in self.offered_general]
+        if guide_id not in offered:
+            raise ValueError(f"unknown general guide: {guide_id}")
+        wanted = (set(self.general) | {guide_id}) if chosen else (set(self.general) - {guide_id})
+        self.general = [gid for gid in offered if gid in wanted]
+
+    @property
+    def general_guides(self) -> list[Guide]:
+        """The general guides chosen for the sheet, in the pack's order."""
+        return [g for g in self.offered_general if g.id in self.general]
 
     @property
     def chosen_platforms(self) -> list[Platform]:
@@ -95,11 +115,12 @@ class Session:
 
     @property
     def is_empty(self) -> bool:
-        return not self.chosen and not self.outcomes
+        return not self.chosen and not self.outcomes and not self.general
 
     def wipe(self) -> None:
         """Forget everything about this session."""
         self.chosen.clear()
+        self.general.clear()
         self.outcomes.clear()
         self.started = dt.date.today()
         self.generation += 1
