@@ -206,7 +206,7 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
         raise UsageError("sheet: name at least one --platform or --device")
     if not args.output and not args.do_print:
         raise UsageError("sheet: say where the sheet goes: -o FILE, --print, or both")
-    from safetyhelper.printing import PrintError, choose_printer, print_pdf
+    from safetyhelper.printing import NoDefaultPrinter, PrintError, choose_printer, print_pdf
     from safetyhelper.sheet import SaveError, SheetOptions, cli_session, save_pdf, sheet_pdf
 
     options = SheetOptions(
@@ -232,6 +232,8 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
             job = print_pdf(pdf, choose_printer(None, cfg.printer))
         except PrintError as exc:
             hint = "" if args.output else " Save it with -o FILE instead."
+            if isinstance(exc, NoDefaultPrinter) and exc.printers:
+                hint = f" Printers: {', '.join(exc.printers)} (use --printer NAME).{hint}"
             print(f"safetyhelper: {exc}{hint}", file=sys.stderr)
             status = 1
         else:

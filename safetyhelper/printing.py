@@ -30,6 +30,14 @@ class PrintError(Exception):
     """Printing failed; the message is one plain sentence for the caseworker."""
 
 
+class NoDefaultPrinter(PrintError):
+    """No printer was named and CUPS has no default: the caseworker chooses one of ``printers``."""
+
+    def __init__(self, printers: tuple[str, ...] = ()) -> None:
+        super().__init__(NO_DEFAULT)
+        self.printers = printers
+
+
 class PrinterNotReady(PrintError):
     """The printer is paused or not taking jobs: nothing was sent."""
 
@@ -112,6 +120,40 @@ def default_printer() -> str | None:
     return m.group(1) if m else None
 
 
+def printers() -> tuple[str, ...]:
+    """Every printer (and lpoptions instance) CUPS knows, from `lpstat -e`; () when none or no answer."""
+    proc = _cups("lpstat", "-e")
+    if proc is None or proc.returncode != 0:
+        return ()
+    return tuple(line.strip() for line in proc.stdout.splitlines() if line.strip() and not line[0].isspace())
+
+
+@dataclass(frozen=True)
+class PrinterChoice:
+    """What the print dialog shows: the printer a sheet would go to, and the others CUPS knows."""
+
+    #: The printer named by the option or configuration, else CUPS's default; None when there is neither.
+    printer: str | None
+    #: Every printer CUPS knows (the one above among them when it exists).
+    known: tuple[str, ...]
+    #: True when ``printer`` is CUPS's default rather than a named one.
+    is_default: bool = False
+    #: The scheduler is known not to be running (then ``known`` is empty).
+    no_scheduler: bool = False
+
+
+def printer_choice(configured: str | None = None) -> PrinterChoice:
+    """The printer a sheet would go to now, and the choices, asking CUPS (two quick `lpstat` calls)."""
+    known = printers()
+    named = choose_printer(None, configured)
+    if named:
+        return PrinterChoice(named, known)
+    default = default_printer()
+    if default:
+        return PrinterChoice(default, known, is_default=True)
+    return PrinterChoice(None, known, no_scheduler=not known and scheduler_running() is False)
+
+
 def queue_state(printer: str | None = None) -> QueueState:
     """The state of ``printer`` (None: the system default) from `lpstat -p` and `lpstat -a`.
 
@@ -122,7 +164,9 @@ def queue_state(printer: str | None = None) -> QueueState:
     if not printer:
         printer = default_printer()
         if printer is None:
-            raise PrintError(NOT_RUNNING if scheduler_running() is False else NO_DEFAULT)
+            if scheduler_running() is False:
+                raise PrintError(NOT_RUNNING)
+            raise NoDefaultPrinter(printers())
     queue = printer.split("/", 1)[0]  # "name/instance" (lpoptions) is the queue "name"
     proc = _cups("lpstat", "-p", queue, "-a", queue)
     if proc is None:
@@ -212,7 +256,7 @@ def print_pdf(pdf: bytes, printer: str | None = None, *, timeout: float = 60.0) 
         if ("does not exist" in low or "no default destination" in low) and scheduler_running() is False:
             raise PrintError(NOT_RUNNING)
         if "no default destination" in low:
-            raise PrintError(NO_DEFAULT)
+            raise NoDefaultPrinter(printers())
         raise PrintError(f"The sheet was not printed: {reason}.")
     m = re.search(r"request id is (\S+)", stdout)
     if not m:

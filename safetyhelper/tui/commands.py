@@ -1,4 +1,4 @@
-"""Command palette: jump to any platform's or device's guide QR code."""
+"""Command palette: jump to any platform's or device's guide QR code, or another guide's (Refuge, Women's Aid)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,17 @@ class Palette(CommandPalette):
 
 
 class GuideCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, str]]:
+    def _commands(self) -> list[tuple[str, str, str, str]]:
+        """(what the palette lists, its help line, the QR screen's title, the address) for every guide."""
         pack = self.app.pack
         out = []
         for p in pack.platforms + pack.devices:
             for g in p.guides:
                 topic = pack.topic(g.topic)
-                out.append((f"{p.name}: {topic.title if topic else g.topic}", g.title, g.url))
+                name = f"{p.name}: {topic.title if topic else g.topic}"
+                out.append((name, g.title, f"{name}: {g.title}", g.url))
+        for g in self.app.session.offered_general:
+            out.append((f"Other guide: {g.title}", g.about, g.title, g.url))
         return out
 
     def _open(self, title: str, url: str) -> None:
@@ -36,16 +40,16 @@ class GuideCommands(Provider):
         self.app.push_screen(QRScreen([(title, url)]))
 
     async def discover(self) -> Hits:
-        for name, title, url in self._commands():
+        for name, help, title, url in self._commands():
             # Content, never markup: names and titles come from content files.
-            yield DiscoveryHit(Content(name), partial(self._open, f"{name}: {title}", url), help=Content(title))
+            yield DiscoveryHit(Content(name), partial(self._open, title, url), help=Content(help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, title, url in self._commands():
+        for name, help, title, url in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, _highlight(matcher, name), partial(self._open, f"{name}: {title}", url), help=Content(title))
+                yield Hit(score, _highlight(matcher, name), partial(self._open, title, url), help=Content(help))
 
 
 def _highlight(matcher, name: str) -> Content:

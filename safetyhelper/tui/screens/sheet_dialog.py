@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 
+from safetyhelper.printing import PrinterChoice, printer_choice
 from safetyhelper.sheet import SaveError, SheetOptions, expand_path
 from safetyhelper.tui.screens.dialog import Dialog
 
@@ -29,6 +30,8 @@ class SheetRequest:
     path: Path | None = None
     #: Kiosk mode: the save folder; the sheet gets a new random name in it.
     folder: Path | None = None
+    #: Printing: the printer chosen in the dialog; None for the configured one, else CUPS's default.
+    printer: str | None = None
 
     @property
     def save(self) -> bool:
@@ -56,9 +59,21 @@ class SheetDialog(Dialog[SheetRequest | None]):
         large_print: bool = False,
         helplines: bool | None = None,
         save_folder: str | Path | None = None,
+        path: str | Path | None = None,
+        printer: str | None = None,
+        configured_printer: str | None = None,
+        message: str | None = None,
     ) -> None:
         super().__init__()
         self.save = save
+        #: The path typed last time (the dialog opens again with it after a refused save).
+        self._path = path
+        #: The printer chosen last time in this session, and the one configured for the app.
+        self._printer = printer
+        self._configured = configured_printer
+        #: What CUPS said, once asked (printing only): the printer a sheet would go to, and the others.
+        self.choice: PrinterChoice | None = None
+        self._message = message
         self._discreet = discreet
         self._large = large_print
         self._helplines = (not discreet) if helplines is None else helplines
@@ -67,14 +82,20 @@ class SheetDialog(Dialog[SheetRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Save the take-home sheet" if self.save else "Print the take-home sheet", classes="heading")
-            yield Checkbox("Discreet: plain title, no organisation name", self._discreet, id="discreet")
+            if self._message:
+                yield Static(self._message, markup=False, id="dialog-message")
+            yield Checkbox("Discreet", self._discreet, id="discreet")
+            yield Static(discreet_text(self._discreet), markup=False, id="discreet-what", classes="muted")
             yield Checkbox("Large print", self._large, id="large-print")
             yield Checkbox("Helplines", self._helplines, id="helplines")
             if self.save and self.save_folder is not None:
                 yield Label(f"It is saved in {self.save_folder} with a new name.", markup=False, id="save-where")
             elif self.save:
                 yield Label("Save to:")
-                yield Input(str(default_save_path()), id="path")
+                yield Input(str(self._path or default_save_path()), id="path")
+            else:
+                yield Static("Printer: checking...", markup=False, id="printer")
+                yield RadioSet(id="printers")
             with Horizontal(classes="buttons"):
                 yield Button("Save" if self.save else "Print", id="go", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -83,10 +104,56 @@ class SheetDialog(Dialog[SheetRequest | None]):
                 hint = "C cancels (when you are not typing) · Esc is quick exit"
             yield Static(hint, markup=False, classes="muted close-hint")
 
+    def on_mount(self) -> None:
+        if not self.save:
+            self.query_one("#printers", RadioSet).display = False
+            self._ask_cups()
+
+    @work(thread=True, exclusive=True, group="printer-choice")
+    def _ask_cups(self) -> None:
+        choice = printer_choice(self._configured)
+        self.app.call_from_thread(self._show_printers, choice)
+
+    def _show_printers(self, choice: PrinterChoice) -> None:
+        """Say which printer the sheet goes to; list the others CUPS knows to choose from."""
+        if not self.is_attached:
+            return
+        self.choice = choice
+        line = self.query_one("#printer", Static)
+        radios = self.query_one("#printers", RadioSet)
+        current = self._printer or choice.printer
+        if choice.no_scheduler:
+            line.update("Printer: none. The printing system (CUPS) is not running.")
+            return
+        if not choice.known and current is None:
+            line.update("Printer: none. No printer is set up on this computer.")
+            return
+        if current is None:
+            line.update("No printer is set as the default. Choose one:")
+        elif current not in choice.known:
+            line.update(f"Printer: {current} (the printing system does not know it). Or choose:" if choice.known else f"Printer: {current}")
+        else:
+            line.update(f"Printer: {current}" + (" (the default)" if choice.is_default and current == choice.printer else ""))
+        if len(choice.known) > 1 or (choice.known and current not in choice.known):
+            for name in choice.known:
+                radios.mount(RadioButton(name, value=name == current, name=name))
+            radios.display = True
+
+    @on(RadioSet.Changed, "#printers")
+    def _printer_changed(self, event: RadioSet.Changed) -> None:
+        self._printer = event.pressed.name
+        self.query_one("#printer", Static).update(f"Printer: {self._printer}")
+
     @on(Checkbox.Changed, "#discreet")
     def _discreet_changed(self, event: Checkbox.Changed) -> None:
-        # A discreet sheet has helplines only if asked for: switching discreet on turns them off.
-        self.query_one("#helplines", Checkbox).value = not event.value
+        # A discreet sheet has helplines only if asked for: switching discreet on turns them off, and says so.
+        helplines = self.query_one("#helplines", Checkbox)
+        was = helplines.value
+        helplines.value = not event.value
+        text = discreet_text(event.value)
+        if event.value and was:
+            text += " Helplines were unticked: tick them to keep the numbers."
+        self.query_one("#discreet-what", Static).update(text)
 
     @on(Button.Pressed, "#go")
     @on(Input.Submitted, "#path")
@@ -98,6 +165,13 @@ class SheetDialog(Dialog[SheetRequest | None]):
         )
         if self.save and self.save_folder is not None:
             self.dismiss(SheetRequest(options, folder=self.save_folder))
+            return
+        if not self.save:
+            choice = self.choice
+            if choice is not None and self._printer is None and choice.printer is None and choice.known:
+                self.notify("Choose a printer first.", severity="warning", markup=False)
+                return
+            self.dismiss(SheetRequest(options, printer=self._printer))
             return
         path = None
         if self.save:
@@ -112,11 +186,23 @@ class SheetDialog(Dialog[SheetRequest | None]):
                 self.notify(f"{why[:1].upper()}{why[1:]} on this computer, so the sheet cannot be saved there.",
                             severity="error", timeout=8, markup=False)
                 return
+            if path.exists() or path.is_symlink():
+                what = "a folder; add a file name such as sheet.pdf" if path.is_dir() else "already there. Choose another name"
+                self.notify(f"{raw} is {what}.", severity="error", timeout=8, markup=False)
+                return
         self.dismiss(SheetRequest(options, path))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def discreet_text(discreet: bool) -> str:
+    """What ticking Discreet changes on the sheet, in the dialog's words."""
+    if discreet:
+        return ("A plain title with no organisation name. Warnings say only that others may see a change. "
+                "Guides from support services are left out.")
+    return "Discreet gives a plain title, no organisation name and neutral warnings."
 
 
 class BusyDialog(Dialog[bool]):

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Checkbox, Static
 
 from safetyhelper.tui.widgets.footer import KeyFooter
-from safetyhelper.printing import JobWaiting, PrintError, cancel_job, choose_printer, print_pdf
+from safetyhelper.printing import JobWaiting, NoDefaultPrinter, PrintError, cancel_job, choose_printer, print_pdf
 from safetyhelper.session import Outcome
 from safetyhelper.sheet import SaveError, SheetOptions, save_in_folder, save_pdf, sheet_pdf
 from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, SheetRequest, YesNoDialog
@@ -27,12 +28,14 @@ class SummaryScreen(Screen):
     #sheet-status { text-align: center; width: 100%; }
     #summary .outcome.not-now { color: $text-warning; }
     #summary .outcome.none { color: $text-muted; }
+    #summary .general-about { padding: 0 1 0 5; }
     """
 
     BINDINGS = [
         ("b", "back", "Back"),
         ("p", "print_sheet", "Print"),
         ("s", "save_sheet", "Save PDF"),
+        ("g", "other_guides", "Other guides"),
         ("c", "case_note", "Case note"),
         ("e", "end", "End session"),
     ]
@@ -60,10 +63,27 @@ class SummaryScreen(Screen):
             with Horizontal(classes="buttons"):
                 yield Button("Case note", id="case-note", variant="primary")
                 yield Button("End session", id="end-session", variant="warning")
+            offered = session.offered_general
+            if offered:
+                yield Static("Other guides: g shows their QR codes. Tick one to put it on the sheet.", classes="subheading")
+                for guide in offered:
+                    yield Checkbox(guide.title, guide.id in session.general, name=guide.id, classes="general-guide")
+                    yield Static(guide.about, markup=False, classes="muted general-about")
         yield KeyFooter()
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @on(Checkbox.Changed, ".general-guide")
+    def _general_changed(self, event: Checkbox.Changed) -> None:
+        self.app.session.set_general(event.checkbox.name, event.value)
+
+    def action_other_guides(self) -> None:
+        from safetyhelper.tui.screens.qr import QRScreen
+
+        guides = self.app.session.offered_general
+        if guides:
+            self.app.push_screen(QRScreen([(g.title, g.url) for g in guides]))
 
     @on(Button.Pressed, "#case-note")
     def action_case_note(self) -> None:
@@ -81,33 +101,56 @@ class SummaryScreen(Screen):
         """Saving is allowed everywhere except on a kiosk with no save folder set."""
         return not self.app.kiosk or bool(self.app.save_folder)
 
-    def _sheet_dialog(self, save: bool, options: SheetOptions | None = None) -> SheetDialog:
+    #: The printer chosen in the print dialog in this session (forgotten with the screen at quick exit).
+    _printer: str | None = None
+
+    def _sheet_dialog(
+        self, save: bool, options: SheetOptions | None = None, *, path: Path | None = None, message: str | None = None
+    ) -> SheetDialog:
         """The options dialog: with the configured defaults, or with ``options`` carried over (after a print
-        that failed, so that a discreet sheet stays discreet)."""
+        that failed, so that a discreet sheet stays discreet; after a refused save, with the path typed)."""
         if options is None:
             choices = dict(self.app.sheet_defaults)
         else:
             choices = dict(discreet=options.discreet, large_print=options.large_print, helplines=options.with_helplines)
         folder = self.app.save_folder if save and self.app.kiosk else None
-        return SheetDialog(save=save, save_folder=folder, **choices)
+        return SheetDialog(
+            save=save, save_folder=folder, path=path, printer=self._printer, configured_printer=self.app.printer,
+            message=message, **choices,
+        )
 
     @on(Button.Pressed, "#print-sheet")
     def action_print_sheet(self) -> None:
-        self.app.push_screen(self._sheet_dialog(False), self._chosen)
+        self._offer_print()
+
+    def _offer_print(self, options: SheetOptions | None = None, message: str | None = None) -> None:
+        if options is None:
+            self._clear_status()
+        self.app.push_screen(self._sheet_dialog(False, options, message=message), self._chosen)
+
+    def _clear_status(self) -> None:
+        """A new sheet action starts (not one carried on from the last): the last one's line ("Saved to ...")
+        would read as this one's result."""
+        if self.is_attached:
+            self.query_one("#sheet-status", Static).update("")
 
     @on(Button.Pressed, "#save-pdf")
     def action_save_sheet(self) -> None:
         self._offer_save()
 
-    def _offer_save(self, options: SheetOptions | None = None) -> None:
+    def _offer_save(self, options: SheetOptions | None = None, *, path: Path | None = None, message: str | None = None) -> None:
         if not self._can_save():
             self._say(SAVING_OFF, "warning")
             return
-        self.app.push_screen(self._sheet_dialog(True, options), self._chosen)
+        if options is None:
+            self._clear_status()
+        self.app.push_screen(self._sheet_dialog(True, options, path=path, message=message), self._chosen)
 
     def _chosen(self, request: SheetRequest | None) -> None:
         if request is None:
             return
+        if request.printer is not None:
+            self._printer = request.printer
         stop = threading.Event()
         busy = BusyDialog("Making the sheet...", 2)
 
@@ -140,6 +183,8 @@ class SummaryScreen(Screen):
                 else:
                     saved = save_pdf(pdf, request.path)
                     message = f"Saved to {saved}"
+            except FileExistsError as exc:  # made meanwhile: the dialog again, with the choices and the path
+                self.app.call_from_thread(self._save_refused, busy, str(exc), request)
             except SaveError as exc:
                 self.app.call_from_thread(self._done, busy, str(exc), "error")
             except OSError as exc:
@@ -149,11 +194,11 @@ class SummaryScreen(Screen):
             return
         self.app.call_from_thread(busy.advance, "Checking the printer and sending the sheet...")
         try:
-            job = print_pdf(pdf, choose_printer(None, self.app.printer))
+            job = print_pdf(pdf, request.printer or choose_printer(self._printer, self.app.printer))
         except JobWaiting as exc:
             self.app.call_from_thread(self._job_waiting, busy, exc, request.options)
         except PrintError as exc:
-            self.app.call_from_thread(self._print_failed, busy, str(exc), request.options)
+            self.app.call_from_thread(self._print_failed, busy, exc, request.options)
         else:
             self.app.call_from_thread(self._done, busy, f"Sent to the printer. Job {job}.")
 
@@ -170,11 +215,21 @@ class SummaryScreen(Screen):
         busy.finish()
         self._say(message, severity)
 
-    def _print_failed(self, busy: BusyDialog, message: str, options: SheetOptions) -> None:
+    def _save_refused(self, busy: BusyDialog, message: str, request: SheetRequest) -> None:
         if not self.is_attached:
             return
         busy.finish()
+        self._offer_save(request.options, path=request.path, message=message)
+
+    def _print_failed(self, busy: BusyDialog, error: PrintError, options: SheetOptions) -> None:
+        if not self.is_attached:
+            return
+        busy.finish()
+        message = str(error)
         self._say(message, "error")
+        if isinstance(error, NoDefaultPrinter) and error.printers:
+            self._offer_print(options, message)  # the dialog lists the printers CUPS knows
+            return
         if not self._can_save():
             return
 
