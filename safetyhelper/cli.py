@@ -206,7 +206,6 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
         raise UsageError("sheet: name at least one --platform or --device")
     if not args.output and not args.do_print:
         raise UsageError("sheet: say where the sheet goes: -o FILE, --print, or both")
-    from safetyhelper.printing import NoDefaultPrinter, PrintError, choose_printer, print_pdf
     from safetyhelper.sheet import SaveError, SheetOptions, cli_session, save_pdf, sheet_pdf
 
     options = SheetOptions(
@@ -228,6 +227,8 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
             return 1
         print(f"Saved the sheet to {saved}")
     if args.do_print:
+        from safetyhelper.printing import NoDefaultPrinter, PrintError, choose_printer, print_pdf
+
         try:
             job = print_pdf(pdf, choose_printer(None, cfg.printer))
         except PrintError as exc:

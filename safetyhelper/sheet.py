@@ -32,12 +32,12 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from xml.sax.saxutils import escape
 
-from safetyhelper.content import ContentPack, Platform
+from safetyhelper.checks import TELLING_WORDS
+from safetyhelper.content import ContentPack, Item
 from safetyhelper.files import write_new
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
-from safetyhelper.session import Outcome, Session
+from safetyhelper.session import GuideStep, Outcome, Session
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -60,10 +60,21 @@ DISCREET_MARKS = {**MARKS, Outcome.NOT_NOW: "☐ Later"}
 
 PHONE_REMINDER = "Open these on a phone that only you use. Point the phone's camera at a code to open the guide."
 
+#: Starts a step's warning on an ordinary sheet (as on the screen).
+NOTICE_PREFIX = "Could be noticed: "
+#: Every warning on a discreet sheet: the real ones could tell a reader what the sheet is for.
+DISCREET_WARNING = "Heads-up: other people may see that this changed."
+
+WARNING_COLOUR = colors.HexColor("#7a4a00")
+WARNING_TINT = colors.HexColor("#fbf0dc")
+BAR_COLOUR = colors.HexColor("#b36b00")
+NOTE_COLOUR = colors.HexColor("#404040")
+
 
 @dataclass(frozen=True, slots=True)
 class SheetOptions:
-    #: Neutral title, no organisation name, nothing that names the service or why; no warnings.
+    #: Neutral title, no organisation name, nothing that names the service or why. Every warning is kept,
+    #: in neutral words (DISCREET_WARNING); steps, notes and general guides that could tell are left out.
     discreet: bool = False
     #: Body text at least 16 pt, one column.
     large_print: bool = False
@@ -277,24 +288,213 @@ class Text(Flowable):
         c.drawText(text)
 
 
+class StepBlock(Flowable):
+    """One numbered step as one block: its warning first (when it has one), then the step itself, with the
+    number on the block's first line and, for a warned step, a bar in the warning colour down the left of
+    both (the warning's lines on a light tint). No gap inside a block; steps are spaced by spaceBefore.
+
+    A block is kept whole on a page (the warning always travels with its step) unless it is taller than
+    KEEP_WHOLE; then, and only then, it splits between lines as Text does, so any length still prints.
+    ``parts`` is one or two (text, colour) pairs, each wrapped on its own.
+    """
+
+    #: Blocks up to this height (points, about half a page) never split across pages.
+    KEEP_WHOLE = 360.0
+
+    def __init__(self, parts, style: ParagraphStyle, *, label: str = "", bar: bool = False):
+        super().__init__()
+        self.parts = tuple(parts)
+        self.style = style
+        self.label = label
+        self.bar = bar
+        self.font = style.fontName
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+        self._lines: tuple[tuple[str, ...], ...] = ()
+        self._wrapped_for: float | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        st = self.style
+        width = max(avail_width - st.leftIndent - st.rightIndent, 10.0)
+        if width != self._wrapped_for:
+            self._lines = tuple(wrap_text(text, self.font, st.fontSize, width) for text, _ in self.parts)
+            self._wrapped_for = width
+        self.height = sum(len(lines) for lines in self._lines) * st.leading
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        total = sum(len(lines) for lines in self._lines)
+        fit = int((avail_height + 1e-7) / self.style.leading)
+        if fit >= total:
+            return [self]
+        if self.height <= self.KEEP_WHOLE:
+            return []  # moved whole to the next page: a warning never leaves its step
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        if fit == total - 1 and fit >= 3:
+            fit -= 1  # no widow
+        if fit == 0 or (fit == 1 and not at_top):
+            return []
+        head_parts, tail_parts, head_lines, tail_lines = [], [], [], []
+        left = fit
+        for (text, colour), lines in zip(self.parts, self._lines):
+            if left >= len(lines) and (left or not lines):
+                head_parts.append((text, colour))
+                head_lines.append(lines)
+                left -= len(lines)
+            elif left > 0:
+                h, t = _rest_of(text, lines[:left])
+                head_parts.append((h, colour))
+                head_lines.append(lines[:left])
+                tail_parts.append((t, colour))
+                tail_lines.append(lines[left:])
+                left = 0
+            else:
+                tail_parts.append((text, colour))
+                tail_lines.append(lines)
+        head = StepBlock(head_parts, self.style, label=self.label, bar=self.bar)
+        head.spaceAfter = 0
+        tail = StepBlock(tail_parts, self.style, bar=self.bar)
+        tail.spaceBefore = 0
+        for part, part_lines in ((head, head_lines), (tail, tail_lines)):
+            part._lines, part._wrapped_for = tuple(part_lines), self._wrapped_for
+        return [head, tail]
+
+    def draw(self) -> None:
+        c = self.canv
+        st = self.style
+        lead = st.leading
+        if not self.height:
+            return
+        if self.bar:
+            c.saveState()
+            y = self.height
+            for (_, colour), lines in zip(self.parts, self._lines):
+                if colour is WARNING_COLOUR and lines:  # the warning's lines on a light tint
+                    c.setFillColor(WARNING_TINT)
+                    c.rect(st.leftIndent - 2, y - len(lines) * lead, self.width - st.leftIndent + 2, len(lines) * lead,
+                           stroke=0, fill=1)
+                y -= len(lines) * lead
+            c.setFillColor(BAR_COLOUR)
+            c.rect(st.leftIndent - st.fontSize * 0.5, 0, max(st.fontSize * 0.16, 1.6), self.height, stroke=0, fill=1)
+            c.restoreState()
+        # First baseline: one leading down, less the descent (as a Paragraph places it).
+        y = self.height - lead + (lead - st.fontSize) / 2 + st.fontSize * 0.2
+        c.setFont(self.font, st.fontSize)
+        if self.label:
+            c.setFillColor(st.textColor)
+            c.drawRightString(st.leftIndent - st.fontSize * 0.8, y, self.label)
+        for (_, colour), lines in zip(self.parts, self._lines):
+            if not lines:
+                continue
+            text = c.beginText(st.leftIndent, y)
+            text.setFont(self.font, st.fontSize, lead)
+            text.setFillColor(colour)
+            for line in lines:
+                text.textLine(line)
+            c.drawText(text)
+            y -= len(lines) * lead
+
+
+class Beside(Flowable):
+    """Two columns: ``left`` (a QR code and its address) and, beside it, ``right`` (a guide's heading, note and
+    steps). It splits inside the right column only, and the first part always holds the whole left column
+    and at least one step: a code is always on the page where its steps begin. The rest goes on under an
+    empty left column, so the steps keep their place across the page break."""
+
+    def __init__(self, left: list[Flowable], right: list[Flowable], left_width: float, gap: float, *,
+                 space_before: float = 0.0):
+        super().__init__()
+        self.left = list(left)
+        self.right = list(right)
+        self.left_width = left_width
+        self.gap = gap
+        self.spaceBefore = space_before
+        self.spaceAfter = 0
+
+    @staticmethod
+    def _stack(flowables: list[Flowable], width: float) -> tuple[list[tuple[Flowable, float, float]], float]:
+        """Each flowable wrapped at ``width``, with its top's distance from the column's top; and the height."""
+        out, y, prev = [], 0.0, None
+        for f in flowables:
+            if prev is not None:
+                y += max(prev.getSpaceAfter(), f.getSpaceBefore())
+            _, h = f.wrap(width, 1e9)
+            out.append((f, y, h))
+            y += h
+            prev = f
+        return out, y
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self._rw = max(avail_width - self.left_width - self.gap, 20.0)
+        self._left, self._lh = self._stack(self.left, self.left_width)
+        self._right, rh = self._stack(self.right, self._rw)
+        self.height = max(self._lh, rh)
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        if self.height <= avail_height + 1e-7:
+            return [self]
+        if self._lh > avail_height + 1e-7:
+            return []
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        head: list[Flowable] = []
+        rest: list[Flowable] = []
+        y = 0.0
+        for i, (f, _, h) in enumerate(self._right):
+            gap = max(head[-1].getSpaceAfter(), f.getSpaceBefore()) if head else 0.0
+            room = avail_height - y - gap
+            if h <= room + 1e-7:
+                head.append(f)
+                y += gap + h
+                continue
+            parts = f.split(self._rw, room) if room > 0 else []
+            if len(parts) > 1:
+                head.append(parts[0])
+                rest = [*parts[1:], *(g for g, _, _ in self._right[i + 1:])]
+            else:
+                rest = [g for g, _, _ in self._right[i:]]
+            break
+        if not rest:
+            return [self]
+        has_steps = any(isinstance(f, StepBlock) for f in self.right)
+        if not head or (has_steps and not any(isinstance(f, StepBlock) for f in head) and not at_top):
+            return []  # never a code and a heading without a step under them
+        first = Beside(self.left, head, self.left_width, self.gap, space_before=self.spaceBefore)
+        return [first, Beside([], rest, self.left_width, self.gap)]
+
+    def draw(self) -> None:
+        for f, y, h in self._left:
+            f.drawOn(self.canv, 0, self.height - y - h)
+        x = self.left_width + self.gap
+        for f, y, h in self._right:
+            f.drawOn(self.canv, x, self.height - y - h)
+
+
 # --------------------------------------------------------------------------- the sheet
 
 
 class _Styles:
     def __init__(self, large: bool):
         body = 16 if large else 10.5
+        small = 16 if large else 8.5
         self.body_size = body
-        base = ParagraphStyle("body", fontName=FONT, fontSize=body, leading=body * 1.3, alignment=TA_LEFT)
+        base = ParagraphStyle("body", fontName=FONT, fontSize=body, leading=body * 1.25, alignment=TA_LEFT)
         self.body = base
-        self.small = ParagraphStyle("small", parent=base, fontSize=16 if large else 8.5, leading=(16 if large else 8.5) * 1.25)
+        self.small = ParagraphStyle("small", parent=base, fontSize=small, leading=small * 1.25)
         self.title = ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=body * 1.9, leading=body * 2.3, spaceAfter=2)
         self.h1 = ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=body * 1.4, leading=body * 1.8, spaceBefore=body * 0.9, spaceAfter=body * 0.3)
-        self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=body * 1.1, leading=body * 1.45, spaceBefore=body * 0.6)
+        self.h2 = ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=body * 1.1, leading=body * 1.45, spaceBefore=body * 0.6, spaceAfter=body * 0.2)
         self.h3 = ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, spaceBefore=body * 0.3)
-        self.step = ParagraphStyle("step", parent=base, leftIndent=body * 1.8)
-        self.warning = ParagraphStyle(
-            "warning", parent=base, leftIndent=body * 1.8, spaceBefore=body * 0.4, textColor=colors.HexColor("#7a4a00")
-        )
+        #: A numbered step (its warning, if any, is part of the same block); a small gap between steps.
+        self.step = ParagraphStyle("step", parent=base, leftIndent=body * 2.3, spaceBefore=body * 0.3)
+        self.note = ParagraphStyle("note", parent=self.small, textColor=NOTE_COLOUR, spaceBefore=body * 0.2)
+        self.ref = ParagraphStyle("ref", parent=base, spaceBefore=body * 0.5)
         self.caption = ParagraphStyle("caption", parent=base, fontName=FONT_BOLD, keepWithNext=0)
         self.url = ParagraphStyle("url", parent=self.small)
 
@@ -303,23 +503,138 @@ def _p(text: str, style: ParagraphStyle, label: str = "") -> Text:
     return Text(text, style, label=label)
 
 
+def _reveals(text: str, pack: ContentPack) -> bool:
+    """True when ``text`` holds a word a discreet sheet must not (the content check's own list)."""
+    low = text.lower()
+    return any(word in low for word in (*TELLING_WORDS, pack.organisation.name.lower()))
+
+
 def _steps(steps, st: _Styles, options: SheetOptions) -> list[Flowable]:
-    """Numbered steps; before each one that could be noticed, its warning (left out when discreet)."""
+    """Numbered steps, one block each; a step that could be noticed has its warning inside its own block,
+    before the action (in neutral words on a discreet sheet, which also leaves out steps not for it)."""
     out: list[Flowable] = []
     shown = [s for s in steps if s.discreet or not options.discreet]
     for n, step in enumerate(shown, 1):
-        if step.warning and not options.discreet:
-            out.append(_p(f"Could be noticed: {step.warning}", st.warning))
-        out.append(_p(step.text, st.step, f"{n}."))
+        parts = [(step.text, colors.black)]
+        if step.warning:
+            warning = DISCREET_WARNING if options.discreet else NOTICE_PREFIX + step.warning
+            parts.insert(0, (warning, WARNING_COLOUR))
+        out.append(StepBlock(parts, st.step, label=f"{n}.", bar=bool(step.warning)))
     return out
 
 
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _code_column(url: str, size: float, st: _Styles) -> list[Flowable]:
+    """A code with its address under it, as text."""
+    return [QRCode(url, size), _p(url, st.url)]
+
+
+def _guide_block(gs: GuideStep, st: _Styles, options: SheetOptions, pack: ContentPack, size: float) -> Beside:
+    """A guide's code and address on the left; beside it its heading, note (as the screen shows it) and steps."""
+    g = gs.guide
+    right: list[Flowable] = [_p(f"{gs.platform.name}: {g.title}", st.h3)]
+    if g.note and not (options.discreet and _reveals(g.note, pack)):
+        right.append(_p(f"Note: {g.note}", st.note))
+    right += _steps(g.steps, st, options)
+    return Beside(_code_column(g.url, size, st), right, size, 5 * mm, space_before=st.body_size * 0.9)
+
+
+def _plan_codes(session: Session, item: Item) -> list[GuideStep]:
+    """For the plan: one code per chosen app or phone with a guide for ``item`` (its first topic that has one)."""
+    out = []
+    for p in session.chosen_platforms:
+        for topic in item.topics:
+            g = p.guide(topic)
+            if g is not None:
+                out.append(GuideStep(p, g))
+                break
+    return out
+
+
+def _codes_grid(codes: list[GuideStep], st: _Styles, *, large: bool, with_address: bool = False) -> Table:
+    """Codes at the smallest allowed size, four to a row, each with the app's name (and, in ordinary print,
+    the guide's title; and the address when it is printed nowhere else) under it."""
+    cols = 4
+    width = A4[0] - 36 * mm
+    cells = []
+    for gs in codes:
+        cell: list[Flowable] = [QRCode(gs.guide.url, QR_SIZE), _p(gs.platform.name, st.caption)]
+        if not large:
+            cell.append(_p(gs.guide.title, st.small))
+        if with_address:
+            cell.append(_p(gs.guide.url, st.url))
+        cells.append(cell)
+    rows = [cells[i: i + cols] + [""] * (cols - len(cells[i: i + cols])) for i in range(0, len(cells), cols)]
+    table = Table(rows, colWidths=[width / cols] * cols, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return table
+
+
+def _plan(session: Session, st: _Styles, options: SheetOptions) -> list[Flowable]:
+    """Page 1: what is left to do (to do, then when it is safe), each item with its codes; then, briefly,
+    what is done and what is not needed."""
+    pack = session.pack
+    outcome = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in pack.items}
+    out: list[Flowable] = []
+    lead: list[Flowable] = [_p("Your plan", st.h1)]
+    shown: dict[tuple[str, ...], str] = {}
+    groups = ((Outcome.AT_HOME, "To do"), (Outcome.NOT_NOW, "Later" if options.discreet else "When it is safe"))
+    for kind, heading in groups:
+        items = [i for i in pack.items if outcome[i.id] is kind]
+        if not items:
+            continue
+        lead.append(_p(heading, st.h2))
+        for item in items:
+            entry = [*lead, _p(f"☐ {item.title}", st.h3)]
+            lead = []
+            codes = _plan_codes(session, item)
+            key = tuple(gs.guide.url for gs in codes)
+            if not codes:
+                entry.append(_p("Follow the steps below.", st.body))
+            elif key in shown:
+                entry.append(_p(f"Use the same codes as for “{shown[key]}” above.", st.body))
+            else:
+                shown[key] = item.title
+                entry.append(_codes_grid(codes, st, large=options.large_print))
+            out.append(KeepTogether(entry))
+    brief = []
+    for kind, word in ((Outcome.DONE, "Done"), (Outcome.NOT_RELEVANT, "Not needed")):
+        titles = [i.title for i in pack.items if outcome[i.id] is kind]
+        if titles:
+            brief.append(_p(f"{word}: {'; '.join(titles)}.", st.body))
+    if lead:  # nothing left to do
+        out.append(KeepTogether([*lead, *(brief[:1] or [_p("Nothing left to do.", st.body)])]))
+        brief = brief[1:]
+    if brief:
+        brief[0].spaceBefore = st.body_size * 0.6
+    return out + brief
+
+
 def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today: dt.date | None = None) -> bytes:
-    """The take-home sheet for ``session`` as PDF bytes (in memory; nothing touches the disk)."""
+    """The take-home sheet for ``session`` as PDF bytes (in memory; nothing touches the disk).
+
+    Page 1 is the plan: the items left to do (to do, then when it is safe), each with its codes, and what is
+    done. The steps follow, item by item: the item's own advice, then each chosen app's steps for it beside
+    its code, each app's steps printed once (a later item that needs them says where they are). Items
+    marked not relevant have no steps and no codes. Then the general guides chosen, and the helplines."""
     register_fonts()
     pack = session.pack
     today = today or dt.date.today()
     st = _Styles(options.large_print)
+    size = QR_SIZE_LARGE if options.large_print else QR_SIZE
     marks = DISCREET_MARKS if options.discreet else MARKS
     platforms = session.chosen_platforms
     used = [g for p in platforms for g in p.guides]
@@ -330,29 +645,58 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
     story.append(_p(made if options.discreet else f"Made with {pack.organisation.name} on {made}", st.body))
     story.append(Spacer(1, st.body_size * 0.6))
     story.append(_p(PHONE_REMINDER, st.body))
+    story += _plan(session, st, options)
 
-    # The checklist: each item's outcome, then the chosen apps' steps for it. Groups are kept whole on a
-    # page (KeepTogether of a flat list): a heading always travels with its first block of steps.
-    lead: list[Flowable] = [_p("Your checklist", st.h1)]
+    # The steps, item by item: the item's own advice, then its apps' guides. A guide's steps print once,
+    # under the first item still to do (to do or when it is safe) that uses it; every other item that uses
+    # it says where they are. An item done together shows the codes of guides whose steps print nowhere
+    # else, to check again. A heading always travels with its first step (a small KeepTogether).
+    outcomes = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in pack.items}
+    home: dict[tuple[str, str], Item] = {}  # (platform id, topic) -> the item whose section has its steps
     for item in pack.items:
-        outcome = session.outcome(item.id) or Outcome.AT_HOME
-        groups: list[list[Flowable]] = []
-        if outcome is not Outcome.NOT_RELEVANT:
-            guides = session.guides_for(item)
-            if not guides:
-                groups.append(_steps(item.steps, st, options))
-            for gs in guides:
-                groups.append([_p(f"{gs.platform.name}: {gs.guide.title}", st.h3), *_steps(gs.guide.steps, st, options)])
+        if outcomes[item.id] in (Outcome.AT_HOME, Outcome.NOT_NOW):
+            for gs in session.guides_for(item):
+                home.setdefault((gs.platform.id, gs.guide.topic), item)
+    lead: list[Flowable] = [_p("Your steps", st.h1)]
+    printed: set[tuple[str, str]] = set()
+    for item in pack.items:
+        outcome = outcomes[item.id]
+        if outcome is Outcome.NOT_RELEVANT:
+            continue
+        body: list[Flowable] = _steps(item.steps, st, options)
+        refs: dict[tuple[str, str], list[str]] = {}
+        blocks: list[Flowable] = []
+        codes_only: list[GuideStep] = []
+        for gs in session.guides_for(item):
+            key = (gs.platform.id, gs.guide.topic)
+            where = home.get(key)
+            if where is None:
+                codes_only.append(gs)
+            elif where is item and key not in printed:
+                printed.add(key)
+                blocks.append(_guide_block(gs, st, options, pack, size))
+            else:
+                names = refs.setdefault((where.title, "above" if key in printed else "below"), [])
+                if gs.platform.name not in names:
+                    names.append(gs.platform.name)
+        for (where, direction), names in refs.items():
+            body.append(_p(f"{_names(names)}: the steps are under “{where}” {direction}.", st.ref))
+        if codes_only:
+            body.append(_p("Done together. To check again, open the app's own guide:", st.ref))
+            body.append(_codes_grid(codes_only, st, large=options.large_print, with_address=True))
+        body += blocks
         heading = [*lead, _p(f"{marks[outcome]}: {item.title}", st.h2)]
         lead = []
-        first, rest = (groups[0], groups[1:]) if groups else ([], [])
-        story.append(KeepTogether(heading + first))
-        story.extend(KeepTogether(g) for g in rest)
+        story.append(KeepTogether(heading + body[:1]))
+        story.extend(body[1:])
 
-    # The official guides, as QR codes with a caption and the address as text.
-    lead = [_p("Official guides", st.h1)]
-    for p in platforms:
-        story.append(KeepTogether(lead + _guides_block(p, st, pack, large=options.large_print)))
+    general = [g for g in session.general_guides
+               if not (options.discreet and any(_reveals(t, pack) for t in (g.title, g.about, g.url)))]
+    lead = [_p("Other guides", st.h1)]
+    for g in general:
+        block = Beside(_code_column(g.url, size, st), [_p(g.title, st.h3), _p(g.about, st.body)], size, 5 * mm,
+                       space_before=st.body_size * 0.9)
+        story.append(KeepTogether([*lead, block]))
         lead = []
 
     if options.with_helplines:
@@ -388,38 +732,9 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
     return out.getvalue()
 
 
-def _guides_block(platform: Platform, st: _Styles, pack: ContentPack, *, large: bool) -> list[Flowable]:
-    size = QR_SIZE_LARGE if large else QR_SIZE
-    cells = []
-    for g in platform.guides:
-        topic = pack.topic(g.topic)
-        caption = [_p(g.title, st.caption), _p(g.url, st.url)]
-        if topic:
-            caption.insert(0, _p(topic.title, st.small))
-        cells.append((QRCode(g.url, size), caption))
-    width = A4[0] - 36 * mm
-    if large:
-        rows = [[code, caption] for code, caption in cells]
-        table = Table(rows, colWidths=[size + 4 * mm, width - size - 4 * mm])
-    else:
-        cols = 3
-        rows = []
-        for i in range(0, len(cells), cols):
-            chunk = cells[i : i + cols]
-            rows.append([code for code, _ in chunk] + [""] * (cols - len(chunk)))
-            rows.append([caption for _, caption in chunk] + [""] * (cols - len(chunk)))
-        table = Table(rows, colWidths=[width / cols] * cols)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return [_p(platform.name, st.h2), table]
+def _escape(text: str) -> str:
+    """``text`` safe inside a Paragraph's markup (xml.sax.saxutils.escape would import urllib and http)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _helplines(pack: ContentPack, st: _Styles, *, discreet: bool) -> Flowable:
@@ -428,9 +743,9 @@ def _helplines(pack: ContentPack, st: _Styles, *, discreet: bool) -> Flowable:
         h = pack.helpline(hid)
         if h is None:
             continue
-        text = f"<b>{escape(h.name)}</b>: {escape(h.number)}. {escape(h.hours)}"
+        text = f"<b>{_escape(h.name)}</b>: {_escape(h.number)}. {_escape(h.hours)}"
         if len(h.nations) < 4:
-            text += f" ({escape(', '.join(h.nations))})"
+            text += f" ({_escape(', '.join(h.nations))})"
         rows.append([Paragraph(text, st.body)])
     box = Table([[_p("Useful numbers" if discreet else "Help and advice", st.h2)], *rows], colWidths=[A4[0] - 36 * mm])
     box.setStyle(

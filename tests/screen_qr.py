@@ -69,8 +69,13 @@ def decode_screen(svg: str, width: int, height: int) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(rasterise(svg, width, height))]
 
 
-def decode_matrix(matrix, scale: int = 4) -> list[str]:
+def decode_matrix(matrix, scale: int = 4, *, qr_only: bool = False) -> list[str]:
+    """Everything zxing-cpp reads in the matrix: any barcode format, or with ``qr_only`` only QR codes
+    (as a phone's camera looking for a QR code would)."""
     side = len(matrix)
     img = Image.new("L", (side, side))
     img.putdata([0 if m else 255 for row in matrix for m in row])
-    return [r.text for r in zxingcpp.read_barcodes(img.resize((side * scale, side * scale), Image.NEAREST))]
+    img = img.resize((side * scale, side * scale), Image.NEAREST)
+    if qr_only:
+        return [r.text for r in zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return [r.text for r in zxingcpp.read_barcodes(img)]

@@ -6,7 +6,8 @@ the caseworker reads; moving on then only switches which body shows, so a key pr
 
 from __future__ import annotations
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -14,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, RadioButton, RadioSet, Static, TabbedContent, TabPane, Tabs
+from textual.widgets.tabbed_content import ContentTabs
 
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.content import Item
@@ -21,6 +23,86 @@ from safetyhelper.session import GuideStep, Outcome, Session
 from safetyhelper.tui.widgets.steps import StepList
 
 OUTCOMES = list(Outcome)
+
+
+class PaneScroll(VerticalScroll, can_focus=False):
+    """A tab's scrolling text. It never takes focus: the screen's arrow keys scroll whichever pane is on
+    show, so Tab is not needed first, and Left/Right stay with the tabs."""
+
+
+class HiddenTabs(Widget):
+    """Beside the tab row when the tabs do not all fit: how many tabs are out of sight on that side
+    ("← 2 more", "5 more →"). A click moves to the nearest hidden tab."""
+
+    DEFAULT_CSS = """
+    HiddenTabs { dock: right; width: 10; height: 1; display: none; color: $text-accent; text-style: bold; }
+    HiddenTabs.-left { dock: left; }
+    """
+    #: The narrowest each side may be ("← 10 more").
+    WIDTH = 10
+
+    def __init__(self, side: str) -> None:
+        super().__init__(classes=f"-{side}")
+        self.side = side
+        self.count = 0
+
+    def show_count(self, count: int, width: int) -> None:
+        self.display = width > 0 and (count > 0 or self.side == "right")
+        if self.styles.width is None or self.styles.width.value != width:
+            self.styles.width = width
+        if count != self.count:
+            self.count = count
+            self.refresh()
+
+    def render(self) -> Text:
+        if not self.count:
+            return Text("", end="")
+        if self.side == "left":
+            return Text(f"← {self.count} more", end="")
+        return Text(f"{self.count} more →".rjust(self.size.width), end="")
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        row = self.parent
+        if isinstance(row, Tabs) and isinstance(row.parent, TabbedContent):
+            body = row.parent.parent
+            if isinstance(body, ItemBody) and body.tab_window is not None:
+                lo, hi = body.tab_window
+                tabs = [t for t in row.query("#tabs-list > Tab") if t.display]
+                target = lo - 1 if self.side == "left" else hi + 1
+                if 0 <= target < len(tabs):
+                    row.active = tabs[target].id or ""
+
+
+def tab_window(widths: list[int], width: int, active: int, first: int) -> tuple[int, int, int]:
+    """Which tabs to show whole in a row ``width`` wide that cannot hold them all: (first, last, width of
+    the right-hand indicator, which takes up what the whole tabs leave). The row moves as little as it
+    can: it keeps ``first`` while the ``active`` tab is in sight, else brings the active tab just into
+    sight at the edge it was hidden beyond."""
+    n = len(widths)
+
+    def last_shown(lo: int) -> tuple[int, int]:
+        room = width - (HiddenTabs.WIDTH if lo > 0 else 0)
+        if sum(widths[lo:]) <= room:
+            return n - 1, room - sum(widths[lo:])
+        hi, used = lo, widths[lo]
+        while hi + 1 < n and used + widths[hi + 1] <= room - HiddenTabs.WIDTH:
+            hi += 1
+            used += widths[hi]
+        return hi, room - used
+
+    first = min(max(first, 0), n - 1)
+    if active < first:
+        first = active
+    hi, spare = last_shown(first)
+    while active > hi and first < active:
+        first += 1
+        hi, spare = last_shown(first)
+    # At the end of the row, show as many whole tabs as fit before the active one.
+    while hi == n - 1 and first > 0 and last_shown(first - 1)[0] == n - 1:
+        first -= 1
+        hi, spare = last_shown(first)
+    return first, hi, max(spare, 0)
 
 
 def guides_by_platform(session: Session, item: Item) -> dict[str, list[GuideStep]]:
@@ -40,11 +122,13 @@ class ItemBody(Widget):
         super().__init__(id=id)
         self.item = item
         self.session = session
+        #: The first and last tab shown whole while the tab row overflows, else None.
+        self.tab_window: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         with TabbedContent(classes="item-tabs"):
             with TabPane(Content("Why it matters"), id="pane-why"):
-                with VerticalScroll():
+                with PaneScroll():
                     yield Static(self.item.why, markup=False, classes="why")
                     yield Static("What to do", classes="subheading")
                     yield StepList(self.item.steps, numbered=False)
@@ -52,7 +136,7 @@ class ItemBody(Widget):
                     yield Static(hint, classes="muted")
             for pid, guides in guides_by_platform(self.session, self.item).items():
                 with TabPane(Content(guides[0].platform.name), id=f"pane-{pid}"):
-                    with VerticalScroll():
+                    with PaneScroll():
                         for gs in guides:
                             yield Static(gs.guide.title, markup=False, classes="subheading")
                             if gs.guide.note:
@@ -68,6 +152,67 @@ class ItemBody(Widget):
             outcomes.border_title = "How did it go? Press 1, 2, 3 or 4"
             for n, outcome in enumerate(OUTCOMES, start=1):
                 yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
+
+    def on_mount(self) -> None:
+        for row in self.query(ContentTabs):  # else place_tabs adds them
+            row.mount(HiddenTabs("left"), HiddenTabs("right"))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.place_tabs)
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self.place_tabs)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.place_tabs()
+
+    def place_tabs(self) -> None:
+        """When the tabs do not all fit, show whole tabs only, with the active one in sight, and say how
+        many are out of sight on each side. Textual's Tabs would centre the active tab and cut the tabs
+        at both edges, with no sign that there are more."""
+        if not self.is_attached or not self.display:
+            return
+        rows = self.query(ContentTabs)
+        row = rows.first(ContentTabs) if rows else None
+        if row is None or not row.size.width:
+            return
+        tabs = [t for t in row.query("#tabs-list > Tab") if t.display]
+        indicators = list(row.query(HiddenTabs))
+        scrolls = row.query("#tabs-scroll")
+        if not tabs or not scrolls:
+            return
+        if not indicators:  # the first time the row is laid out
+            row.mount(HiddenTabs("left"), HiddenTabs("right"))
+            self.call_after_refresh(self.place_tabs)
+            return
+        width = row.size.width
+        widths = [t.outer_size.width for t in tabs]
+        left, right = sorted(indicators, key=lambda i: i.side)
+        scroll = scrolls.first()
+        if sum(widths) <= width:
+            self.tab_window = None
+            left.display = right.display = False
+            scroll.scroll_to(x=0, animate=False, force=True)
+            return
+        active = next((i for i, t in enumerate(tabs) if t is row.active_tab), 0)
+        first = self.tab_window[0] if self.tab_window else 0
+        lo, hi, spare = tab_window(widths, width, active, first)
+        self.tab_window = (lo, hi)
+        left.show_count(lo, HiddenTabs.WIDTH)
+        right.show_count(len(tabs) - 1 - hi, spare)
+        # The row shows exactly the whole tabs lo..hi: stop Textual's own centring now, and scroll once
+        # the row has its new width.
+        x = sum(widths[:lo])
+        scroll.scroll_to(x=scroll.scroll_x, animate=False, force=True)
+        self.call_after_refresh(scroll.scroll_to, x=x, animate=False, force=True)
+
+    @property
+    def scroller(self) -> VerticalScroll | None:
+        """The scrolling text of the tab on show."""
+        pane = self.query_one(TabbedContent).active_pane
+        found = pane.query(PaneScroll) if pane is not None else None
+        return found.first(PaneScroll) if found else None
 
     @property
     def outcomes(self) -> RadioSet:
@@ -90,9 +235,19 @@ class ItemScreen(Screen):
     """
 
     BINDINGS = [
+        # Left/Right change tabs wherever the focus is (a priority binding is seen before the focused
+        # widget's own); the other arrows scroll the tab on show unless the focused widget uses them.
+        Binding("left", "tab(-1)", "Tabs", key_display="←→", priority=True),
+        Binding("right", "tab(1)", "Tabs", show=False, priority=True),
         ("n", "next", "Next"),
         ("b", "back", "Back"),
         ("q", "qr", "QR code"),
+        Binding("down", "scroll('down')", "Scroll", key_display="↑↓"),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("home", "scroll('home')", "Top", show=False),
+        Binding("end", "scroll('end')", "Bottom", show=False),
         # The outcome box shows these numbers itself, so they stay out of the footer.
         Binding("1", "outcome(0)", "Done together", show=False),
         Binding("2", "outcome(1)", "To do at home", show=False),
@@ -154,6 +309,26 @@ class ItemScreen(Screen):
         self.query_one("#item-title", Static).update(self._title())
         self.holder.current = f"item-{index}"
         self.tabs.query_one(Tabs).focus()
+
+    def action_tab(self, step: int) -> None:
+        for tabs in self.tabs.query(Tabs):
+            tabs.action_next_tab() if step > 0 else tabs.action_previous_tab()
+
+    #: The scroll actions, by the name each key binding gives.
+    SCROLLS = {
+        "down": "scroll_down",
+        "up": "scroll_up",
+        "page_down": "scroll_page_down",
+        "page_up": "scroll_page_up",
+        "home": "scroll_home",
+        "end": "scroll_end",
+    }
+
+    def action_scroll(self, how: str) -> None:
+        """Scroll the tab on show at once (no animation: each key press draws its new place)."""
+        scroller = self.body.scroller
+        if scroller is not None:
+            getattr(scroller, self.SCROLLS[how])(animate=False)
 
     def action_outcome(self, index: int) -> None:
         self.body.query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton).value = True

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from safetyhelper.qr import LEVELS, block_drawing_problem, split_address
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.widgets.qrcode import QRCode
 
 REMINDER = "Open it on a phone that only you use. Opening a link leaves it in the browser history."
 TOO_SMALL = "This window is too small to show the code without breaking it. Make it bigger, or type the address:"
+NO_BLOCKS = "The code cannot be shown: {reason}. Type the address:"
+
+
+def terminal_problem(app: App) -> str | None:
+    """Why this terminal cannot draw a code (its locale or output is not UTF-8), or None.
+
+    Only a real terminal can lack UTF-8: a headless app (tests, screenshots) draws into SVG."""
+    if app.is_headless:
+        return None
+    stream = sys.__stderr__  # what Textual's Linux driver writes to
+    return block_drawing_problem(
+        os.environ, utf8_mode=bool(sys.flags.utf8_mode), output_encoding=getattr(stream, "encoding", None)
+    )
 
 
 class QRScreen(Screen):
@@ -35,6 +51,8 @@ class QRScreen(Screen):
     QRScreen.-side #qr-text Static { text-align: left; }
     QRScreen.-too-small #qr-holder { display: none; }
     QRScreen.-too-small #qr-too-small { display: block; }
+    QRScreen.-no-blocks #qr-holder { display: none; }
+    QRScreen.-no-blocks #qr-too-small { display: block; }
     """
 
 
@@ -49,6 +67,7 @@ class QRScreen(Screen):
         super().__init__()
         self.guides = guides
         self.index = index
+        self.no_blocks: str | None = None  # the reason, when this terminal cannot draw a code
 
     def compose(self) -> ComposeResult:
         title, url = self.guides[self.index]
@@ -79,6 +98,7 @@ class QRScreen(Screen):
         return True
 
     def on_mount(self) -> None:
+        self.no_blocks = terminal_problem(self.app)
         self.fit()
 
     def on_resize(self) -> None:
@@ -86,32 +106,45 @@ class QRScreen(Screen):
 
     def _text_rows(self, width: int) -> int:
         title, url = self.guides[self.index]
-        rows = sum(math.ceil(len(t) / max(width, 1)) for t in (title, url, REMINDER))
+        rows = sum(math.ceil(len(t) / max(width, 1)) for t in (title, REMINDER))
+        rows += len(split_address(url, width))
         return rows + (1 if len(self.guides) > 1 else 0)
 
-    def fit(self) -> None:
-        """Choose the biggest layout that shows the whole code: stacked or side by side, at 2x or 1x."""
-        width, height = self.app.size.width, self.app.size.height - 1  # the footer
+    def _layout(self, width: int, height: int) -> tuple[str, str, int, int] | None:
+        """(arrangement, level, scale, text width) of the biggest layout that shows the whole code, or None.
+
+        Level M wherever it fits at any scale; level L only where M does not fit at all."""
         code = self.code
-        layout = None
-        for scale in (2, 1):
-            cols, rows = code.size_at(scale)
-            if cols <= width and rows + self._text_rows(width) <= height:
-                layout = ("stacked", scale)
-                break
-            side_text = width - cols - 2
-            if side_text >= 24 and rows <= height and self._text_rows(side_text) <= height:
-                layout = ("side", scale)
-                break
+        for level in LEVELS:
+            for scale in (2, 1):
+                cols, rows = code.size_at(scale, level)
+                if cols <= width and rows + self._text_rows(width) <= height:
+                    return ("stacked", level, scale, width)
+                side_text = width - cols - 2
+                if side_text >= 24 and rows <= height and self._text_rows(side_text) <= height:
+                    return ("side", level, scale, side_text)
+        return None
+
+    def fit(self) -> None:
+        """Choose the biggest layout that shows the whole code: stacked or side by side, at 2x or 1x, at level
+        M or else L. With none, or where the terminal cannot draw the blocks, say why and show the address."""
+        width, height = self.app.size.width, self.app.size.height - 1  # the footer
+        url = self.guides[self.index][1]
+        layout = None if self.no_blocks else self._layout(width, height)
         too_small = self.query_one("#qr-too-small", Static)
+        address = self.query_one("#qr-url", Static)
+        self.set_class(bool(self.no_blocks), "-no-blocks")
+        self.set_class(layout is None and not self.no_blocks, "-too-small")
         if layout is None:
-            self.set_class(True, "-too-small")
-            too_small.update(TOO_SMALL)
+            self.set_class(False, "-side")
+            too_small.update(NO_BLOCKS.format(reason=self.no_blocks) if self.no_blocks else TOO_SMALL)
+            address.update("\n".join(split_address(url, width)))
             return
-        self.set_class(False, "-too-small")
+        arrangement, level, scale, text_width = layout
         too_small.update("")
-        self.set_class(layout[0] == "side", "-side")
-        code.scale = layout[1]
+        address.update("\n".join(split_address(url, text_width)))
+        self.set_class(arrangement == "side", "-side")
+        self.code.show_at(level, scale)
 
     def action_move(self, step: int) -> None:
         self.app.switch_screen(QRScreen(self.guides, (self.index + step) % len(self.guides)))

@@ -64,27 +64,33 @@ class KeyFooter(Widget):
             self.refresh()
 
     def render(self) -> Text:
+        keys = list(self._shown)
+        palette = keys.pop() if keys and keys[-1][1] == "palette" else None
+        text = self._line(keys, palette, compact=False)
+        if Text(text.plain.rstrip()).cell_len > self.size.width:  # too many keys: one space less around each
+            text = self._line(keys, palette, compact=True)
+        return text
+
+    def _line(self, keys: list, palette: tuple | None, *, compact: bool) -> Text:
         key_style = self.get_component_rich_style("key-footer--key")
         desc_style = self.get_component_rich_style("key-footer--description")
         dim = self.get_component_rich_style("key-footer--disabled")
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        keys = list(self._shown)
-        palette = keys.pop() if keys and keys[-1][1] == "palette" else None
         for display, description, enabled, action, node in keys:
             start = text.cell_len
-            text.append(f" {display} ", key_style + (dim if not enabled else key_style))
-            text.append(f"{description} ", desc_style + (dim if not enabled else desc_style))
+            text.append(display if compact else f" {display} ", key_style + (dim if not enabled else key_style))
+            text.append(f" {description} " if compact else f"{description} ", desc_style + (dim if not enabled else desc_style))
             self._spans.append((start, text.cell_len, action, node))
         if palette:
             display, description, enabled, action, node = palette
-            tail = f"▏{display} {description} "
-            pad = max(1, self.size.width - text.cell_len - len(tail))
+            tail = f"▏{display} {description}" + ("" if compact else " ")
+            pad = max(0 if compact else 1, self.size.width - text.cell_len - len(tail))
             text.append(" " * pad)
             start = text.cell_len
             text.append("▏", desc_style)
             text.append(f"{display} ", key_style)
-            text.append(f"{description} ", desc_style)
+            text.append(description if compact else f"{description} ", desc_style)
             self._spans.append((start, text.cell_len, action, node))
         return text
 

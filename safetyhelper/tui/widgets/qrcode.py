@@ -21,16 +21,18 @@ _STYLES = {
 
 
 class QRCode(Widget):
-    """Draws the QR code of ``data`` at a whole-number scale; never wraps or clips."""
+    """Draws the QR code of ``data`` at an error-correction level and a whole-number scale; never wraps or
+    clips. Level M unless the screen chooses L to make the code fit (see QRScreen.fit)."""
 
     DEFAULT_CSS = """
     QRCode { width: auto; height: auto; }
     """
 
-    def __init__(self, data: str, *, scale: int = 1, id: str | None = None) -> None:
+    def __init__(self, data: str, *, scale: int = 1, level: str = "M", id: str | None = None) -> None:
         super().__init__(id=id)
         self.data = data
-        self.matrix = qr_matrix(data)
+        self._level = level
+        self.matrix = qr_matrix(data, level)
         self._scale = scale
         self._strips: list[Strip] = []
         self._build()
@@ -46,8 +48,21 @@ class QRCode(Widget):
             self._build()
             self.refresh(layout=True)
 
-    def size_at(self, scale: int) -> Size:
-        return Size(*terminal_size(self.matrix, scale))
+    @property
+    def level(self) -> str:
+        return self._level
+
+    def show_at(self, level: str, scale: int) -> None:
+        """Draw at error-correction ``level`` and ``scale`` from now on."""
+        if (level, scale) != (self._level, self._scale):
+            self._level, self._scale = level, scale
+            self.matrix = qr_matrix(self.data, level)
+            self._build()
+            self.refresh(layout=True)
+
+    def size_at(self, scale: int, level: str | None = None) -> Size:
+        matrix = self.matrix if level in (None, self._level) else qr_matrix(self.data, level)
+        return Size(*terminal_size(matrix, scale))
 
     def _build(self) -> None:
         strips = []
