@@ -9,6 +9,7 @@ import argparse
 import os
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from safetyhelper import links_cli
@@ -48,11 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--kiosk-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--printer", metavar="NAME", default=None, help="the CUPS printer for take-home sheets")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    content = sub.add_parser("content", help="check the content pack")
+    content = sub.add_parser("content", help="check the content pack, or write its schemas for editors")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
     content_sub.add_parser(
         "check", parents=[content_opt], help="validate the content pack and print a summary"
     )
+    schema = content_sub.add_parser(
+        "schema", parents=[content_opt], help="write a JSON Schema per kind of content file, for editors (Taplo)"
+    )
+    schema.add_argument("--out", metavar="DIR", default="schemas", help="the folder to write them in (default: ./schemas)")
+    schema.add_argument("--markdown", action="store_true", help="print the field reference (Markdown) instead")
     config = sub.add_parser("config", help="check, show or change the configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     config_sub.add_parser("check", help="validate the configuration file")
@@ -98,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
         )
         override = cfg.content
+        if args.command == "content" and args.content_command == "schema":
+            return content_schema(args, override)
         if args.command == "content":
             return content_check(override)
         if args.command == "sheet":
@@ -192,6 +200,23 @@ def content_check(override: str | None) -> int:
         print(f"warning: {len(stale)} guide(s) checked more than {STALE_AFTER_DAYS} days ago:")
         for link in stale:
             print(f"  {link.checked}  {link.file}: {link.field}  {link.url}")
+    return 0
+
+
+def content_schema(args: argparse.Namespace, override: str | None) -> int:
+    """Write the schemas (platform files' topics from the pack in use), or print the field reference."""
+    from safetyhelper.content import pack_topics
+    from safetyhelper.schema import field_reference, write_schemas
+
+    topics = pack_topics(override)
+    if args.markdown:
+        print(field_reference(topics), end="")
+        return 0
+    try:
+        written = write_schemas(Path(args.out).expanduser(), topics)
+    except OSError as exc:
+        raise UsageError(f"cannot write the schemas in {args.out}: {exc.strerror or exc}") from None
+    print(f"Wrote {len(written)} schemas in {args.out}: " + ", ".join(p.name for p in written))
     return 0
 
 

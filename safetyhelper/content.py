@@ -15,10 +15,13 @@ import datetime as _dt
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
+
+import msgspec
+from msgspec import Meta, Struct
 
 from safetyhelper.files import UnreadableFile, read_limited
 
@@ -33,9 +36,6 @@ STALE_AFTER_DAYS = 180
 
 TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml")
 KIND_DIRS = ("platforms", "devices")
-NATIONS = ("England", "Scotland", "Wales", "Northern Ireland")
-GUIDE_STATUSES = ("ok", "check")
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 #: The most characters each kind of text may have (keyed by its field name), so that every text fits
 #: the screen and the sheet; "text" (a step) is also the default. The longest word outside a URL is
 #: MAX_WORD characters: longer ones would have to break mid-word on a line.
@@ -73,52 +73,111 @@ def _dotted(path: FieldPath) -> str:
     return out
 
 
-# --------------------------------------------------------------------------- model
+# --------------------------------------------------------------------------- the model: each file's shape
+#
+# The shape of every content file is declared once, here, as msgspec Structs: types, required fields,
+# choices and text limits. msgspec checks each parsed file against them; the JSON Schemas for editors
+# (`safetyhelper content schema`) and the field table in docs/content-format.md are generated from them.
+# Rules that need more than one value (ids that must exist, duplicates, dates, URLs, long words) are the
+# small named functions under "rules" below. The Structs are also the typed, immutable model the rest of
+# the app uses.
+
+#: Text must have something in it besides spaces.
+NOT_BLANK = r"\S"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
+URL_PATTERN = r"^https?://"
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    text: str
-    #: Set when someone watching the account could notice this step: says who and how.
-    warning: str | None = None
-    #: False for a step to leave off discreet sheets (it would tell what the sheet is for).
-    discreet: bool = True
+def _text(kind: str) -> Any:
+    """Text of one kind: not blank, at most MAX_CHARS[kind] characters."""
+    return Annotated[str, Meta(min_length=1, max_length=MAX_CHARS[kind], pattern=NOT_BLANK)]
+
+
+Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=MAX_CHARS["id"], description="An id: lower-case letters, digits and hyphens.")]
+Url = Annotated[str, Meta(pattern=URL_PATTERN, max_length=MAX_URL_BYTES, description=f"An https:// address of at most {MAX_URL_BYTES} bytes.")]
+Date = Annotated[_dt.date, Meta(description="A date like 2026-11-24 (no quotes).")]
+Name = _text("name")
+Title = _text("title")
+StepText = _text("text")
+WarningText = _text("warning")
+Why = _text("why")
+Note = _text("note")
+About = _text("about")
+Contact = _text("contact")
+Number = _text("number")
+Hours = _text("hours")
+Point = _text("points")
+DiscreetTitle = _text("discreet_title")
+Nation = Literal["England", "Scotland", "Wales", "Northern Ireland"]
+GuideStatus = Literal["ok", "check"]
+
+
+def _described(kind: Any, description: str) -> Any:
+    return Annotated[kind, Meta(description=description)]
+
+
+class _Model(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Every content table: immutable, and an unknown key is an error (a typo never passes silently)."""
+
+
+class Step(_Model):
+    """A step written as a table, when it needs a warning or must stay off discreet sheets."""
+
+    text: _described(StepText, "What to do, in one or two short sentences.")
+    warning: _described(WarningText | None, "Set when someone watching the account could notice this step: who, and how.") = None
+    discreet: _described(bool, "false leaves the step off discreet sheets (it would tell what the sheet is for).") = True
 
     @property
     def noticeable(self) -> bool:
         return self.warning is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Topic:
-    id: str
-    title: str
+#: A list of steps: each is plain text or a Step table. In a loaded pack every entry is a Step.
+Steps = Annotated[tuple[Union[StepText, Step], ...], Meta(min_length=1, description="At least one step, in order.")]
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: str
-    title: str
-    why: str
-    topics: tuple[str, ...]
-    steps: tuple[Step, ...]
+class Topic(_Model):
+    """A topic that platform and device guides cover."""
+
+    id: _described(Id, "The topic's id: the table name in platform and device files.")
+    title: _described(Title, "How the topic is named on screen and on the sheet.")
 
 
-@dataclass(frozen=True, slots=True)
-class TopicGuide:
-    """One platform's or device's guide for one topic: steps and the official help page."""
+class Item(_Model):
+    """One checklist item, shown in the file's order."""
 
-    topic: str
-    title: str
-    url: str
-    checked: _dt.date
-    steps: tuple[Step, ...]
-    note: str | None = None
+    id: _described(Id, "The item's id.")
+    title: _described(Title, "A short title.")
+    why: _described(Why, "Why it matters, in one or two short sentences.")
+    topics: _described(Annotated[tuple[Id, ...], Meta(min_length=1)], "Which platform and device topics to show for this item (topic ids).")
+    steps: _described(Steps, "What to do, in general (at least one step).")
 
 
-@dataclass(frozen=True, slots=True)
-class Platform:
-    """A platform (app or site) or a device; ``kind`` says which."""
+class Checklist(_Model):
+    """checklist.toml: the topics, then the checklist items."""
+
+    topic: _described(Annotated[tuple[Topic, ...], Meta(min_length=1)], "The topics ([[topic]] tables).")
+    item: _described(Annotated[tuple[Item, ...], Meta(min_length=1)], "The checklist items ([[item]] tables), in order.")
+
+
+class GuideTable(_Model):
+    """One platform's or device's guide for one topic (a table named after the topic)."""
+
+    title: _described(Title, "A short heading for this guide.")
+    url: _described(Url, "The official help page: the QR code's target.")
+    checked: _described(Date, "The date the address and steps were checked.")
+    steps: _described(Steps, "Short numbered steps, in order (the app numbers them).")
+    note: _described(Note | None, "Optional: say when no official page exists and the code goes to a help centre instead.") = None
+
+
+class TopicGuide(GuideTable, frozen=True):
+    """A GuideTable as loaded, with the topic it is for (its table's name)."""
+
+    topic: str = ""
+
+
+class Platform(Struct, frozen=True):
+    """A platform (app or site) or a device, as loaded: ``kind`` says which; the id is the file name."""
 
     id: str
     name: str
@@ -129,47 +188,60 @@ class Platform:
         return next((g for g in self.guides if g.topic == topic), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Guide:
-    """A general guide (not one platform topic), such as Refuge's tech-safety guides."""
+class Guide(_Model):
+    """A general guide (not one platform's topic), such as Refuge's tech-safety guides."""
 
-    id: str
-    title: str
-    url: str
-    checked: _dt.date
-    status: str
-    about: str
-    platform: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Helpline:
-    id: str
-    name: str
-    number: str
-    hours: str
-    nations: tuple[str, ...]
-    about: str
-    checked: _dt.date
-    url: str | None = None
+    id: _described(Id, "The guide's id.")
+    title: _described(Title, "The guide's title.")
+    url: _described(Url, "Its address.")
+    checked: _described(Date, "The date the address was checked.")
+    status: _described(GuideStatus, '"ok", or "check" while it must be confirmed before use (then it is not offered).')
+    about: _described(About, "One short sentence for staff.")
+    platform: _described(Id | None, "Optional: the id of the platform it is about.") = None
 
 
-@dataclass(frozen=True, slots=True)
-class Organisation:
-    name: str
-    contact: str
-    discreet_title: str
-    helplines: tuple[str, ...]
+class Guides(_Model):
+    """guides.toml: general guides."""
+
+    guide: _described(Annotated[tuple[Guide, ...], Meta(min_length=1)], "The guides ([[guide]] tables).")
 
 
-@dataclass(frozen=True, slots=True)
-class Staff:
-    title: str
-    points: tuple[str, ...]
+class Helpline(_Model):
+    """A helpline for the sheet's helplines box."""
+
+    id: _described(Id, "The helpline's id.")
+    name: _described(Name, "Its name.")
+    number: _described(Number, "The phone number, as it is dialled.")
+    hours: _described(Hours, "When it answers.")
+    nations: _described(Annotated[tuple[Nation, ...], Meta(min_length=1)], "Where it serves: any of England, Scotland, Wales, Northern Ireland.")
+    about: _described(About, "One short sentence.")
+    checked: _described(Date, "The date the number was checked.")
+    url: _described(Url | None, "Optional: its web address.") = None
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Helplines(_Model):
+    """helplines.toml: helplines."""
+
+    helpline: _described(Annotated[tuple[Helpline, ...], Meta(min_length=1)], "The helplines ([[helpline]] tables).")
+
+
+class Organisation(_Model):
+    """organisation.toml: who made the sheet, and what a discreet sheet is called."""
+
+    name: _described(Name, "The organisation's name (never on a discreet sheet).")
+    contact: _described(Contact, "How to reach the organisation, in one line.")
+    discreet_title: _described(DiscreetTitle, "The title of a discreet sheet: nothing that tells what it is for.")
+    helplines: _described(Annotated[tuple[Id, ...], Meta(min_length=1)], "Helpline ids to print on sheets, in order.")
+
+
+class Staff(_Model):
+    """staff.toml: the staff quick guide."""
+
+    title: _described(Title, "The guide's title.")
+    points: _described(Annotated[tuple[Point, ...], Meta(min_length=1)], "Short points, in order.")
+
+
+class Link(Struct, frozen=True):
     """Every URL in the pack, with where it lives, for QR codes, the link checker and the summary."""
 
     url: str
@@ -179,8 +251,7 @@ class Link:
     field: str
 
 
-@dataclass(frozen=True, slots=True)
-class ContentPack:
+class ContentPack(Struct, frozen=True):
     topics: tuple[Topic, ...]
     items: tuple[Item, ...]
     platforms: tuple[Platform, ...]
@@ -191,9 +262,9 @@ class ContentPack:
     staff: Staff
     links: tuple[Link, ...]
     #: The folders the pack was read from, shipped first, then the override folder if any.
-    sources: tuple[str, ...] = field(default=())
+    sources: tuple[str, ...] = ()
     #: (relative name, path) of every file read, e.g. ("platforms/x.toml", "/.../x.toml").
-    files: tuple[tuple[str, str], ...] = field(default=())
+    files: tuple[tuple[str, str], ...] = ()
 
     def platform(self, pid: str) -> Platform | None:
         return next((p for p in self.platforms + self.devices if p.id == pid), None)
@@ -211,6 +282,17 @@ class ContentPack:
     def stale_links(self, today: _dt.date | None = None) -> tuple[Link, ...]:
         today = today or _dt.date.today()
         return tuple(l for l in self.links if (today - l.checked).days > STALE_AFTER_DAYS)
+
+
+#: The Struct each top-level file is checked against. A platform or device file is a `name` and one
+#: GuideTable per topic: its topics come from checklist.toml, so its schema is made from the pack.
+FILE_MODELS: dict[str, type[Struct]] = {
+    "checklist.toml": Checklist,
+    "guides.toml": Guides,
+    "helplines.toml": Helplines,
+    "organisation.toml": Organisation,
+    "staff.toml": Staff,
+}
 
 
 # --------------------------------------------------------------------------- where things live
@@ -313,129 +395,135 @@ def find_line(text: str, path: FieldPath) -> int | None:
     return best
 
 
-# --------------------------------------------------------------------------- reading one file
+# --------------------------------------------------------------------------- checking one file's shape
 
 
-class _Reader:
-    """Typed access to one parsed TOML file, raising ContentError with file, line and field."""
+_AT_RE = re.compile(r"^(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_PATH_PART_RE = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
-    def __init__(self, path: Path, text: str, data: dict[str, Any], label: str):
-        self.path = path
-        self.text = text
-        self.data = data
-        self.label = label
 
-    def fail(self, fld: FieldPath, message: str) -> ContentError:
-        return ContentError(self.label, message, field=fld, line=find_line(self.text, fld))
+def _parse_path(raw: str) -> FieldPath:
+    return tuple(key if key else int(index) for key, index in _PATH_PART_RE.findall(raw))
 
-    def table(self, value: Any, fld: FieldPath, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(fld, f"expected a table, got {_kind(value)}")
-        for key in value:
-            if key not in allowed:
-                raise self.fail(fld + (key,), "unknown key: expected one of " + ", ".join(allowed))
-        for key in required:
-            if key not in value:
-                raise self.fail(fld + (key,), "missing (required)")
-        return value
 
-    def text_field(self, table: dict, key: str, fld: FieldPath, *, optional: bool = False) -> str | None:
-        if key not in table:
-            if optional:
-                return None
-            raise self.fail(fld + (key,), "missing (required)")
-        value = table[key]
-        if not isinstance(value, str):
-            raise self.fail(fld + (key,), f"expected text in quotes, got {_kind(value)}")
-        if not value.strip():
-            raise self.fail(fld + (key,), "expected text, got an empty string")
-        return self.bounded(value.strip(), fld + (key,), key)
-
-    def bounded(self, value: str, fld: FieldPath, key: str) -> str:
-        """``value`` if it is no longer than its kind of text may be, and no word is too long to print."""
-        limit = MAX_CHARS.get(key, MAX_CHARS["text"])
-        if len(value) > limit:
-            raise self.fail(fld, f"too long: {len(value):,} characters, at most {limit:,} for a {key}; make it shorter")
-        if key != "url" and value:
-            word = max(value.split(), key=len, default="")
-            if len(word) > MAX_WORD:
-                raise self.fail(
-                    fld, f"has a word of {len(word):,} characters ({shown(word, 40)}); at most {MAX_WORD} fit a line"
-                )
-        return value
-
-    def ident(self, table: dict, key: str, fld: FieldPath) -> str:
-        value = self.text_field(table, key, fld)
-        assert value is not None
-        if not _ID_RE.match(value):
-            raise self.fail(fld + (key,), f"expected an id of lower-case letters, digits and hyphens, got {shown(value)}")
-        return value
-
-    def text_list(self, table: dict, key: str, fld: FieldPath, *, choices: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = table.get(key)
-        if not isinstance(value, list):
-            raise self.fail(fld + (key,), f"expected a list of text, got {_kind(value)}")
-        if not value:
-            raise self.fail(fld + (key,), "expected at least one entry, got an empty list")
-        out = []
-        for i, entry in enumerate(value):
-            if not isinstance(entry, str) or not entry.strip():
-                raise self.fail(fld + (key, i), f"expected text, got {_kind(entry)}")
-            if choices and entry not in choices:
-                raise self.fail(fld + (key, i), f"expected one of {', '.join(choices)}, got {shown(entry)}")
-            out.append(self.bounded(entry.strip(), fld + (key, i), key))
-        return tuple(out)
-
-    def date(self, table: dict, key: str, fld: FieldPath, today: _dt.date) -> _dt.date:
-        if key not in table:
-            raise self.fail(fld + (key,), "missing (required): the date this was checked, like 2026-11-24")
-        value = table[key]
-        if isinstance(value, _dt.datetime) or not isinstance(value, _dt.date):
-            raise self.fail(fld + (key,), f"expected a date like 2026-11-24 (no quotes), got {_kind(value)}")
-        if value > today:
-            raise self.fail(fld + (key,), f"checked date {value.isoformat()} is in the future (today is {today})")
-        return value
-
-    def url(self, table: dict, key: str, fld: FieldPath, *, allow_http: bool, optional: bool = False) -> str | None:
-        value = self.text_field(table, key, fld, optional=optional)
-        if value is None:
+def _value_at(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
             return None
-        problem = url_problem(value, allow_http=allow_http)
-        if problem:
-            raise self.fail(fld + (key,), problem)
-        return value
+    return data
 
-    def steps(self, table: dict, key: str, fld: FieldPath) -> tuple[Step, ...]:
-        value = table.get(key)
-        if not isinstance(value, list):
-            raise self.fail(fld + (key,), f"expected a list of steps, got {_kind(value)}")
-        if not value:
-            raise self.fail(fld + (key,), "expected at least one step, got an empty list")
-        out = []
-        for i, entry in enumerate(value):
-            where = fld + (key, i)
-            if isinstance(entry, str):
-                if not entry.strip():
-                    raise self.fail(where, "expected the text of a step, got an empty string")
-                out.append(Step(self.bounded(entry.strip(), where, "text")))
-            elif isinstance(entry, dict):
-                self.table(entry, where, ("text", "warning", "discreet"), ("text",))
-                text = self.text_field(entry, "text", where)
-                warning = self.text_field(entry, "warning", where, optional=True)
-                discreet = entry.get("discreet", True)
-                if not isinstance(discreet, bool):
-                    raise self.fail(where + ("discreet",), f"expected true or false, got {_kind(discreet)}")
-                assert text is not None
-                out.append(Step(text, warning, discreet))
-            else:
-                raise self.fail(where, f"expected text or {{ text = ..., warning = ... }}, got {_kind(entry)}")
-        return tuple(out)
 
-    def array_of_tables(self, key: str) -> list:
-        value = self.data.get(key)
-        if not isinstance(value, list) or not value:
-            raise self.fail((key,), f"expected at least one [[{key}]] table")
-        return value
+def _unwrap(info: Any) -> Any:
+    """Type info without its description (msgspec wraps an Annotated type in Metadata)."""
+    while isinstance(info, msgspec.inspect.Metadata):
+        info = info.type
+    if isinstance(info, msgspec.inspect.UnionType):
+        return msgspec.inspect.UnionType(tuple(_unwrap(t) for t in info.types))
+    return info
+
+
+def _type_at(model: Any, path: FieldPath) -> Any:
+    """msgspec's type info for the value at ``path`` of ``model`` (a union resolves to its table or its
+    text, whichever the path needs)."""
+    info = _unwrap(msgspec.inspect.type_info(model))
+    for part in path:
+        while isinstance(info, msgspec.inspect.UnionType):
+            want = msgspec.inspect.StructType if isinstance(part, str) else (msgspec.inspect.ListType, msgspec.inspect.VarTupleType)
+            info = next((t for t in info.types if isinstance(t, want)), info.types[0])
+        if isinstance(info, msgspec.inspect.StructType) and isinstance(part, str):
+            info = _unwrap(next((f.type for f in info.fields if f.encode_name == part), None))
+        elif isinstance(info, (msgspec.inspect.ListType, msgspec.inspect.VarTupleType)) and isinstance(part, int):
+            info = _unwrap(info.item_type)
+        else:
+            return None
+    return info
+
+
+def _struct_keys(info: Any) -> tuple[str, ...]:
+    while isinstance(info, msgspec.inspect.UnionType):
+        info = next((t for t in info.types if isinstance(t, msgspec.inspect.StructType)), None)
+    return tuple(f.encode_name for f in info.fields) if isinstance(info, msgspec.inspect.StructType) else ()
+
+
+def _expected(info: Any, value: Any, key: str) -> str:
+    """What was wrong with ``value``, for a field of type ``info`` named ``key``: in the content's words."""
+    I = msgspec.inspect
+    options = info.types if isinstance(info, I.UnionType) else (info,)
+    options = tuple(t for t in options if not isinstance(t, I.NoneType))
+    got = _kind(value)
+    if len(options) == 2 and {type(t) for t in options} == {I.StrType, I.StructType}:
+        if isinstance(value, str):
+            return _expected(next(t for t in options if isinstance(t, I.StrType)), value, "text")
+        if isinstance(value, dict):
+            return "expected a table with these keys: " + ", ".join(_struct_keys(info))
+        return f"expected text or {{ text = ..., warning = ... }}, got {got}"
+    if len(options) == 1:
+        info = options[0]
+    if isinstance(info, I.StrType):
+        if not isinstance(value, str):
+            return f"expected text in quotes, got {got}"
+        if info.pattern == ID_PATTERN:
+            return f"expected an id of lower-case letters, digits and hyphens, got {shown(value)}"
+        if info.pattern == URL_PATTERN and info.max_length is not None and len(value) > info.max_length:
+            return url_problem(value) or f"expected an https:// URL of at most {MAX_URL_BYTES} bytes"
+        if info.pattern == URL_PATTERN:
+            return f"expected an https:// URL, got {shown(value)}"
+        if not value.strip():
+            return "expected text, got an empty string"
+        if info.max_length is not None and len(value) > info.max_length:
+            return f"too long: {len(value):,} characters, at most {info.max_length:,} for a {key}; make it shorter"
+        return f"expected text, got {shown(value)}"
+    if isinstance(info, I.DateType):
+        return f"expected a date like 2026-11-24 (no quotes), got {got}"
+    if isinstance(info, I.BoolType):
+        return f"expected true or false, got {got}"
+    if isinstance(info, I.LiteralType):
+        return f"expected one of {', '.join(map(str, info.values))}, got {shown(value)}"
+    if isinstance(info, (I.ListType, I.VarTupleType)):
+        if isinstance(value, list) and not value:
+            if key == "steps":
+                return "expected at least one step, got an empty list"
+            return "expected at least one entry, got an empty list"
+        if isinstance(_unwrap(info.item_type), I.StructType):
+            return f"expected a list of [[{key}]] tables, got {got}"
+        return f"expected a list, got {got}"
+    if isinstance(info, I.StructType):
+        return f"expected a table, got {got}"
+    return f"not valid here: got {got}"
+
+
+def _shape_error(label: str, text: str, data: Any, model: Any, error: msgspec.ValidationError, prefix: FieldPath = ()) -> ContentError:
+    """A ContentError with file, line, field and what was expected, from msgspec's message and path."""
+    m = _AT_RE.match(str(error))
+    assert m is not None
+    message, fld = m.group("msg"), _parse_path(m.group("path") or "")
+    missing = re.match(r"Object missing required field `(.+)`$", message)
+    unknown = re.match(r"Object contains unknown field `(.+)`$", message)
+    if missing:
+        fld += (missing.group(1),)
+        why = "missing (required)"
+        if isinstance(_type_at(model, fld), msgspec.inspect.DateType):
+            why += ": the date this was checked, like 2026-11-24"
+    elif unknown:
+        keys = _struct_keys(_type_at(model, fld))
+        fld += (unknown.group(1),)
+        why = "unknown key: expected one of " + ", ".join(keys)
+    else:
+        info = _type_at(model, fld)
+        key = next((p for p in reversed(fld) if isinstance(p, str)), "text")
+        why = _expected(info, _value_at(data, fld), key) if info is not None else message
+    full = prefix + fld
+    return ContentError(label, why, field=full, line=find_line(text, full))
+
+
+def check_shape(label: str, text: str, data: Any, model: Any, prefix: FieldPath = ()) -> Any:
+    """``data`` (a parsed file, or a part of one at ``prefix``) as ``model``; ContentError if it does not fit."""
+    try:
+        return msgspec.convert(data, model)
+    except msgspec.ValidationError as exc:
+        raise _shape_error(label, text, data, model, exc, prefix) from None
 
 
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -506,11 +594,6 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__
-
-
-def _read(path: Path, label: str) -> _Reader:
-    text, data = read_toml(path, label, ContentError)
-    return _Reader(path, text, data, label)
 
 
 def read_toml(path: Path, label: str, error: type[ContentError] = ContentError) -> tuple[str, dict[str, Any]]:
@@ -603,13 +686,82 @@ def shown(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# --------------------------------------------------------------------------- the pack
+# --------------------------------------------------------------------------- rules across values and files
 
 
-def _unique(reader: _Reader, seen: dict[str, FieldPath], value: str, fld: FieldPath) -> None:
-    if value in seen:
-        raise reader.fail(fld, f"duplicate id {shown(value)} (already used at {_dotted(seen[value])})")
-    seen[value] = fld
+class _File:
+    """One content file as read: its label (path), source text and parsed data, for errors with lines."""
+
+    def __init__(self, label: str, text: str, data: dict[str, Any]):
+        self.label, self.text, self.data = label, text, data
+
+    def fail(self, fld: FieldPath, message: str) -> ContentError:
+        return ContentError(self.label, message, field=fld, line=find_line(self.text, fld))
+
+    def shape(self, model: Any) -> Any:
+        """The file as ``model`` (its shape checked), then the words checked (no word too long for a line)."""
+        shaped = check_shape(self.label, self.text, self.data, model)
+        rule_words_fit(self, (), self.data)
+        return shaped
+
+
+def _strip(value: Any) -> Any:
+    """``value`` with every text stripped of spaces at its ends (as the app shows it)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def rule_unique_ids(f: _File, key: str, ids: list[str]) -> None:
+    """No two tables of one kind share an id."""
+    seen: dict[str, int] = {}
+    for i, value in enumerate(ids):
+        if value in seen:
+            raise f.fail((key, i, "id"), f"duplicate id {shown(value)} (already used at {key}[{seen[value]}].id)")
+        seen[value] = i
+
+
+def rule_known(f: _File, fld: FieldPath, value: str, known: list[str], what: str) -> None:
+    """An id that names something defined elsewhere (a topic, a platform, a helpline) must exist."""
+    if value not in known:
+        raise f.fail(fld, f"unknown {what} {shown(value)}: expected one of {', '.join(known)}")
+
+
+def rule_checked_not_in_future(f: _File, fld: FieldPath, checked: _dt.date, today: _dt.date) -> None:
+    if checked > today:
+        raise f.fail(fld, f"checked date {checked.isoformat()} is in the future (today is {today})")
+
+
+def rule_url(f: _File, fld: FieldPath, url: str | None, allow_http: bool) -> None:
+    """A guide address: https (http only for test packs), a real host, nothing hidden, fits a QR code."""
+    if url is not None:
+        problem = url_problem(url, allow_http=allow_http)
+        if problem:
+            raise f.fail(fld, problem)
+
+
+def rule_words_fit(f: _File, fld: FieldPath, value: Any) -> None:
+    """No word outside a URL is longer than MAX_WORD characters (longer ones break mid-word on a line)."""
+    if isinstance(value, str):
+        if fld and fld[-1] == "url":
+            return
+        word = max(value.split(), key=len, default="")
+        if len(word) > MAX_WORD:
+            raise f.fail(fld, f"has a word of {len(word):,} characters ({shown(word, 40)}); at most {MAX_WORD} fit a line")
+    elif isinstance(value, dict):
+        for key, entry in value.items():
+            rule_words_fit(f, fld + (key,), entry)
+    elif isinstance(value, list):
+        for i, entry in enumerate(value):
+            rule_words_fit(f, fld + (i,), entry)
+
+
+def _as_steps(entries: tuple[str | Step, ...]) -> tuple[Step, ...]:
+    return tuple(Step(e) if isinstance(e, str) else e for e in entries)
 
 
 def load_content(
@@ -635,166 +787,94 @@ def load_content(
         if name not in files:
             raise ContentError(base_dir / name, "missing content file")
 
-    def reader(name: str) -> _Reader:
-        return _read(files[name], str(files[name]))
+    def read(name: str) -> _File:
+        label = str(files[name])
+        text, data = read_toml(files[name], label, ContentError)
+        return _File(label, text, _strip(data))
 
     links: list[Link] = []
 
     # checklist.toml: topics and items
-    r = reader("checklist.toml")
-    r.table(r.data, (), ("topic", "item"), ("topic", "item"))
-    topics: list[Topic] = []
-    topic_ids: dict[str, FieldPath] = {}
-    for i, t in enumerate(r.array_of_tables("topic")):
-        fld = ("topic", i)
-        r.table(t, fld, ("id", "title"), ("id", "title"))
-        tid = r.ident(t, "id", fld)
-        _unique(r, topic_ids, tid, fld + ("id",))
-        topics.append(Topic(tid, r.text_field(t, "title", fld) or ""))
-    items: list[Item] = []
-    item_ids: dict[str, FieldPath] = {}
-    for i, it in enumerate(r.array_of_tables("item")):
-        fld = ("item", i)
-        r.table(it, fld, ("id", "title", "why", "topics", "steps"), ("id", "title", "why", "topics", "steps"))
-        iid = r.ident(it, "id", fld)
-        _unique(r, item_ids, iid, fld + ("id",))
-        item_topics = r.text_list(it, "topics", fld)
-        for j, tid in enumerate(item_topics):
-            if tid not in topic_ids:
-                raise r.fail(fld + ("topics", j), f"unknown topic {shown(tid)}: expected one of {', '.join(topic_ids)}")
-        items.append(
-            Item(
-                iid,
-                r.text_field(it, "title", fld) or "",
-                r.text_field(it, "why", fld) or "",
-                item_topics,
-                r.steps(it, "steps", fld),
-            )
-        )
-    topic_order = tuple(t.id for t in topics)
+    f = read("checklist.toml")
+    checklist: Checklist = f.shape(Checklist)
+    rule_unique_ids(f, "topic", [t.id for t in checklist.topic])
+    rule_unique_ids(f, "item", [i.id for i in checklist.item])
+    topic_order = [t.id for t in checklist.topic]
+    items = []
+    for i, item in enumerate(checklist.item):
+        for j, tid in enumerate(item.topics):
+            rule_known(f, ("item", i, "topics", j), tid, topic_order, "topic")
+        items.append(msgspec.structs.replace(item, steps=_as_steps(item.steps)))
 
-    # platforms/ and devices/
+    # platforms/ and devices/: a name, and one guide table per topic
     kinds: dict[str, list[Platform]] = {"platforms": [], "devices": []}
     all_ids: dict[str, str] = {}
     for name in sorted(n for n in files if "/" in n):
         kind_dir, filename = name.split("/", 1)
         pid = filename[: -len(".toml")]
-        r = reader(name)
-        if not _ID_RE.match(pid):
-            raise ContentError(r.label, "file name must be an id of lower-case letters, digits and hyphens")
+        f = read(name)
+        if not re.match(ID_PATTERN, pid):
+            raise ContentError(f.label, "file name must be an id of lower-case letters, digits and hyphens")
         if pid in all_ids:
-            raise ContentError(r.label, f"duplicate id {shown(pid)}: {all_ids[pid]} has the same name")
-        all_ids[pid] = r.label
-        required = ("name",) + (topic_order if kind_dir == "platforms" else ())
-        r.table(r.data, (), ("name",) + topic_order, required)
+            raise ContentError(f.label, f"duplicate id {shown(pid)}: {all_ids[pid]} has the same name")
+        all_ids[pid] = f.label
+        model = platform_model(tuple(topic_order), device=kind_dir == "devices")
+        shaped = f.shape(model)
         guides = []
         for tid in topic_order:
-            if tid not in r.data:
+            table: GuideTable | None = getattr(shaped, tid.replace("-", "_"), None)
+            if table is None:
                 continue
-            fld = (tid,)
-            g = r.table(
-                r.data[tid], fld, ("title", "url", "checked", "steps", "note"), ("title", "url", "checked", "steps")
-            )
-            guide = TopicGuide(
-                topic=tid,
-                title=r.text_field(g, "title", fld) or "",
-                url=r.url(g, "url", fld, allow_http=allow_http) or "",
-                checked=r.date(g, "checked", fld, today),
-                steps=r.steps(g, "steps", fld),
-                note=r.text_field(g, "note", fld, optional=True),
-            )
+            rule_checked_not_in_future(f, (tid, "checked"), table.checked, today)
+            rule_url(f, (tid, "url"), table.url, allow_http)
+            fields = msgspec.structs.asdict(table)
+            fields["steps"] = _as_steps(table.steps)
+            guide = TopicGuide(**fields, topic=tid)
             guides.append(guide)
-            links.append(Link(guide.url, guide.title, guide.checked, r.label, f"{tid}.url"))
+            links.append(Link(guide.url, guide.title, guide.checked, f.label, f"{tid}.url"))
         if not guides:
-            raise r.fail((), "expected at least one topic table: " + ", ".join(topic_order))
-        kinds[kind_dir].append(
-            Platform(pid, r.text_field(r.data, "name", ()) or "", kind_dir[:-1], tuple(guides))
-        )
+            raise f.fail((), "expected at least one topic table: " + ", ".join(topic_order))
+        kinds[kind_dir].append(Platform(pid, shaped.name, kind_dir[:-1], tuple(guides)))
     if not kinds["platforms"]:
         raise ContentError(base_dir / "platforms", "expected at least one platform file")
+    platform_ids = [p.id for p in kinds["platforms"]]
 
     # guides.toml
-    r = reader("guides.toml")
-    r.table(r.data, (), ("guide",), ("guide",))
-    general: list[Guide] = []
-    guide_ids: dict[str, FieldPath] = {}
-    platform_ids = [p.id for p in kinds["platforms"]]
-    for i, g in enumerate(r.array_of_tables("guide")):
-        fld = ("guide", i)
-        keys = ("id", "title", "url", "checked", "status", "about", "platform")
-        r.table(g, fld, keys, keys[:-1])
-        gid = r.ident(g, "id", fld)
-        _unique(r, guide_ids, gid, fld + ("id",))
-        status = r.text_field(g, "status", fld)
-        if status not in GUIDE_STATUSES:
-            raise r.fail(fld + ("status",), f"expected one of {', '.join(GUIDE_STATUSES)}, got {shown(status)}")
-        plat = r.text_field(g, "platform", fld, optional=True)
-        if plat is not None and plat not in platform_ids:
-            raise r.fail(fld + ("platform",), f"unknown platform {shown(plat)}: expected one of {', '.join(platform_ids)}")
-        guide = Guide(
-            gid,
-            r.text_field(g, "title", fld) or "",
-            r.url(g, "url", fld, allow_http=allow_http) or "",
-            r.date(g, "checked", fld, today),
-            status or "",
-            r.text_field(g, "about", fld) or "",
-            plat,
-        )
-        general.append(guide)
-        links.append(Link(guide.url, guide.title, guide.checked, r.label, f"guide[{i}].url"))
+    f = read("guides.toml")
+    general: Guides = f.shape(Guides)
+    rule_unique_ids(f, "guide", [g.id for g in general.guide])
+    for i, guide in enumerate(general.guide):
+        rule_checked_not_in_future(f, ("guide", i, "checked"), guide.checked, today)
+        rule_url(f, ("guide", i, "url"), guide.url, allow_http)
+        if guide.platform is not None:
+            rule_known(f, ("guide", i, "platform"), guide.platform, platform_ids, "platform")
+        links.append(Link(guide.url, guide.title, guide.checked, f.label, f"guide[{i}].url"))
 
     # helplines.toml
-    r = reader("helplines.toml")
-    r.table(r.data, (), ("helpline",), ("helpline",))
-    helplines: list[Helpline] = []
-    helpline_ids: dict[str, FieldPath] = {}
-    for i, h in enumerate(r.array_of_tables("helpline")):
-        fld = ("helpline", i)
-        keys = ("id", "name", "number", "hours", "nations", "about", "checked", "url")
-        r.table(h, fld, keys, keys[:-1])
-        hid = r.ident(h, "id", fld)
-        _unique(r, helpline_ids, hid, fld + ("id",))
-        line = Helpline(
-            hid,
-            r.text_field(h, "name", fld) or "",
-            r.text_field(h, "number", fld) or "",
-            r.text_field(h, "hours", fld) or "",
-            r.text_list(h, "nations", fld, choices=NATIONS),
-            r.text_field(h, "about", fld) or "",
-            r.date(h, "checked", fld, today),
-            r.url(h, "url", fld, allow_http=allow_http, optional=True),
-        )
-        helplines.append(line)
+    f = read("helplines.toml")
+    helplines: Helplines = f.shape(Helplines)
+    rule_unique_ids(f, "helpline", [h.id for h in helplines.helpline])
+    for i, line in enumerate(helplines.helpline):
+        rule_checked_not_in_future(f, ("helpline", i, "checked"), line.checked, today)
+        rule_url(f, ("helpline", i, "url"), line.url, allow_http)
         if line.url:
-            links.append(Link(line.url, line.name, line.checked, r.label, f"helpline[{i}].url"))
+            links.append(Link(line.url, line.name, line.checked, f.label, f"helpline[{i}].url"))
+    helpline_ids = [h.id for h in helplines.helpline]
 
-    # organisation.toml
-    r = reader("organisation.toml")
-    keys = ("name", "contact", "discreet_title", "helplines")
-    r.table(r.data, (), keys, keys)
-    org_lines = r.text_list(r.data, "helplines", ())
-    for j, hid in enumerate(org_lines):
-        if hid not in helpline_ids:
-            raise r.fail(("helplines", j), f"unknown helpline {shown(hid)}: expected one of {', '.join(helpline_ids)}")
-    organisation = Organisation(
-        r.text_field(r.data, "name", ()) or "",
-        r.text_field(r.data, "contact", ()) or "",
-        r.text_field(r.data, "discreet_title", ()) or "",
-        org_lines,
-    )
-
-    # staff.toml
-    r = reader("staff.toml")
-    r.table(r.data, (), ("title", "points"), ("title", "points"))
-    staff = Staff(r.text_field(r.data, "title", ()) or "", r.text_list(r.data, "points", ()))
+    # organisation.toml and staff.toml
+    f = read("organisation.toml")
+    organisation: Organisation = f.shape(Organisation)
+    for j, hid in enumerate(organisation.helplines):
+        rule_known(f, ("helplines", j), hid, helpline_ids, "helpline")
+    staff: Staff = read("staff.toml").shape(Staff)
 
     pack = ContentPack(
-        topics=tuple(topics),
+        topics=checklist.topic,
         items=tuple(items),
         platforms=tuple(kinds["platforms"]),
         devices=tuple(kinds["devices"]),
-        guides=tuple(general),
-        helplines=tuple(helplines),
+        guides=general.guide,
+        helplines=helplines.helpline,
         organisation=organisation,
         staff=staff,
         links=tuple(links),
@@ -808,3 +888,33 @@ def load_content(
     if problems:
         raise problems[0]
     return pack
+
+
+def pack_topics(override: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+    """The topic ids of the checklist in use (the override's checklist.toml, else the shipped one), read
+    from that file alone: the schemas can be made before the platform files cover a new topic."""
+    base_dir = shipped_content_dir()
+    override_dir = Path(override) if override is not None else None
+    if override_dir is not None:
+        _check_override_dir(override_dir)
+    path = content_files(base_dir, override_dir)["checklist.toml"]
+    text, data = read_toml(path, str(path), ContentError)
+    checklist: Checklist = _File(str(path), text, _strip(data)).shape(Checklist)
+    return tuple(t.id for t in checklist.topic)
+
+
+@lru_cache(maxsize=16)
+def platform_model(topics: tuple[str, ...], *, device: bool = False) -> type[Struct]:
+    """The shape of a platform file (every topic required) or a device file (any topics), for ``topics``:
+    a `name` and one GuideTable per topic id. Made from checklist.toml's topics, so it is built here."""
+    fields: list[tuple] = [("name", _described(Name, "The display name."))]
+    for tid in topics:
+        if device:
+            kind = _described(GuideTable | None, f"Optional: the guide for the topic {tid}.")
+            fields.append((tid.replace("-", "_"), kind, msgspec.field(default=None, name=tid)))
+        else:
+            kind = _described(GuideTable, f"The guide for the topic {tid}.")
+            fields.append((tid.replace("-", "_"), kind, msgspec.field(name=tid)))
+    doc = ("A device file" if device else "A platform file") + ": its display name and one table per topic."
+    name = "Device" if device else "PlatformFile"
+    return msgspec.defstruct(name, fields, bases=(_Model,), module=__name__, namespace={"__doc__": doc})

@@ -10,6 +10,7 @@ import venv
 from pathlib import Path
 
 import safetyhelper
+from safetyhelper.schema import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,3 +71,8 @@ def test_wheel_ships_the_content_pack(tmp_path):
     ).stdout.strip()
     assert where.startswith(str(site)), where
     assert (Path(where) / "platforms" / "facebook.toml").is_file()
+    # The JSON Schemas ship beside the files whose #:schema lines point at them.
+    shipped = sorted(p.name for p in (Path(where) / "schemas").glob("*.schema.json"))
+    assert shipped == sorted(SCHEMA_FILES.values())
+    first = (Path(where) / "platforms" / "facebook.toml").read_text().splitlines()[0]
+    assert (Path(where) / "platforms" / first.removeprefix("#:schema ")).resolve().is_file()

@@ -3,7 +3,7 @@ linear time, and everything at the content check's limits prints (real PDFs, tex
 
 from __future__ import annotations
 
-import dataclasses
+from msgspec.structs import replace
 import datetime as dt
 import functools
 import math
@@ -72,22 +72,22 @@ def with_step(pack: ContentPack, *, text: str | None = None, warning: str | None
     platform = pack.platform(pid)
     g = platform.guides[guide]
     step = g.steps[index]
-    step = dataclasses.replace(step, text=step.text if text is None else text,
+    step = replace(step, text=step.text if text is None else text,
                                warning=step.warning if warning is None else warning)
-    g = dataclasses.replace(g, steps=g.steps[:index] + (step,) + g.steps[index + 1:])
-    platform = dataclasses.replace(platform, guides=platform.guides[:guide] + (g,) + platform.guides[guide + 1:])
+    g = replace(g, steps=g.steps[:index] + (step,) + g.steps[index + 1:])
+    platform = replace(platform, guides=platform.guides[:guide] + (g,) + platform.guides[guide + 1:])
     return _with_platform(pack, platform)
 
 
 def _with_platform(pack: ContentPack, platform) -> ContentPack:
     swap = lambda ps: tuple(platform if p.id == platform.id else p for p in ps)  # noqa: E731
-    return dataclasses.replace(pack, platforms=swap(pack.platforms), devices=swap(pack.devices))
+    return replace(pack, platforms=swap(pack.platforms), devices=swap(pack.devices))
 
 
 def with_item(pack: ContentPack, index: int, **changes) -> ContentPack:
     items = list(pack.items)
-    items[index] = dataclasses.replace(items[index], **changes)
-    return dataclasses.replace(pack, items=tuple(items))
+    items[index] = replace(items[index], **changes)
+    return replace(pack, items=tuple(items))
 
 
 def build(pack: ContentPack, options: SheetOptions = SheetOptions(), ids=(PLATFORM,)) -> bytes:
@@ -263,28 +263,28 @@ def _everything_at_its_limit(pack: ContentPack) -> ContentPack:
     url = "https://example.org/" + "a" * (MAX_URL_BYTES - len("https://example.org/"))
     step = Step(text=_at_limit("text"), warning=_at_limit("warning"))
     platforms = tuple(
-        dataclasses.replace(
+        replace(
             p,
             name=_at_limit("name"),
-            guides=tuple(dataclasses.replace(g, title=_at_limit("title"), url=url, steps=(step,) * len(g.steps))
+            guides=tuple(replace(g, title=_at_limit("title"), url=url, steps=(step,) * len(g.steps))
                          for g in p.guides),
         )
         for p in pack.platforms
     )
     helplines = tuple(
-        dataclasses.replace(h, name=_at_limit("name"), number=_at_limit("number", "8"), hours=_at_limit("hours"),
+        replace(h, name=_at_limit("name"), number=_at_limit("number", "8"), hours=_at_limit("hours"),
                             nations=("England",))
         for h in pack.helplines
     )
-    org = dataclasses.replace(pack.organisation, name=_at_limit("name"), contact=_at_limit("contact"),
+    org = replace(pack.organisation, name=_at_limit("name"), contact=_at_limit("contact"),
                               discreet_title=_at_limit("discreet_title"))
-    return dataclasses.replace(
+    return replace(
         pack,
         platforms=platforms,
         helplines=helplines,
         organisation=org,
-        topics=tuple(dataclasses.replace(t, title=_at_limit("title")) for t in pack.topics),
-        items=tuple(dataclasses.replace(i, title=_at_limit("title"), steps=(step,) * len(i.steps)) for i in pack.items),
+        topics=tuple(replace(t, title=_at_limit("title")) for t in pack.topics),
+        items=tuple(replace(i, title=_at_limit("title"), steps=(step,) * len(i.steps)) for i in pack.items),
     )
 
 
@@ -357,7 +357,7 @@ def test_any_text_the_font_has_makes_a_sheet(text, where, guide_step, item, larg
         pack = with_step(PACK, warning=text, guide=gi, index=si)
     elif where == "item step":
         steps = PACK.items[item].steps
-        pack = with_item(PACK, item, steps=(dataclasses.replace(steps[0], text=text), *steps[1:]))
+        pack = with_item(PACK, item, steps=(replace(steps[0], text=text), *steps[1:]))
         ids = (DEVICE,)
     else:  # "why" is not printed on the sheet today; it must not break it if it ever is
         pack = with_item(PACK, item, why=text)
