@@ -138,7 +138,7 @@ HIDDEN = {
 def test_hidden_characters_in_content_are_refused_at_load(tmp_path, what):
     text = with_name("platforms/x.toml", "X" + HIDDEN[what].encode("unicode_escape").decode().replace("\\x", "\\u00"))
     err = content_error(tmp_path, "platforms/x.toml", text)
-    assert err.field == "name" and err.line == 1 and "invisible or control character" in err.message
+    assert err.field == "name" and err.line == 2 and "invisible or control character" in err.message  # after #:schema
 
 
 @pytest.mark.parametrize("what", HIDDEN)
@@ -233,7 +233,7 @@ def test_telling_words_and_missing_letters_stop_the_app_and_sheet_not_only_conte
     assert not (tmp_path / "s.pdf").exists()
     org = with_name("organisation.toml", "Help \u4e2d centre")
     err = content_error(tmp_path / "font", "organisation.toml", org)
-    assert err.line == 1 and err.field == "name" and "U+4E2D" in err.message
+    assert err.line == 2 and err.field == "name" and "U+4E2D" in err.message  # line 1 is the #:schema line
 
 
 # ---------------------------------------------------------------- 14: clearer messages

@@ -3,7 +3,7 @@ position with pypdfium2, codes rasterised with pypdfium2 and decoded with zxing-
 
 from __future__ import annotations
 
-import dataclasses
+from msgspec.structs import replace
 import datetime as dt
 import re
 
@@ -269,9 +269,9 @@ def test_guide_notes_print_with_their_guide_and_on_discreet_sheets_only_if_they_
     # A note that would tell prints on ordinary sheets only.
     iphone = PACK.platform("iphone")
     telling = "Ask your caseworker to help with this."
-    g = dataclasses.replace(iphone.guide("location"), note=telling)
-    iphone = dataclasses.replace(iphone, guides=tuple(g if x.topic == "location" else x for x in iphone.guides))
-    pack = dataclasses.replace(PACK, devices=tuple(iphone if d.id == "iphone" else d for d in PACK.devices))
+    g = replace(iphone.guide("location"), note=telling)
+    iphone = replace(iphone, guides=tuple(g if x.topic == "location" else x for x in iphone.guides))
+    pack = replace(PACK, devices=tuple(iphone if d.id == "iphone" else d for d in PACK.devices))
     assert telling in flat(pdf_text(sheet_pdf(cli_session(pack, ["iphone"]), today=TODAY)))
     assert telling not in flat(pdf_text(sheet_pdf(cli_session(pack, ["iphone"]), SheetOptions(discreet=True),
                                                   today=TODAY)))
