@@ -15,7 +15,7 @@ import time
 import sys
 from pathlib import Path
 
-from ptyrun import PtyProgram
+from ptyrun import PtyProgram, compile_package
 
 HERE = Path(__file__).resolve().parent
 EXE = str(Path(sys.executable).parent / "safetyhelper")
@@ -69,6 +69,7 @@ def _walk(prog: PtyProgram, sessions: int) -> tuple[list[float], list[float]]:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    compile_package()
     launch(REF), launch([EXE])  # warm the file cache
     ours, ref, ratios, mem_ours, mem_ref = [], [], [], [], []
     for _ in range(runs):

@@ -55,3 +55,15 @@ class PtyProgram:
         self.proc.returncode = 0
         os.close(self.master)
         return usage.ru_maxrss
+
+
+def compile_package() -> None:
+    """Byte-compile safetyhelper as `pip install .` does at install time. An editable install run with
+    PYTHONDONTWRITEBYTECODE=1 (as on the development machine) would otherwise compile every module from
+    source at every start, which no installed copy does."""
+    import compileall
+    from pathlib import Path
+
+    import safetyhelper
+
+    compileall.compile_dir(str(Path(safetyhelper.__file__).parent), quiet=1)

@@ -8,11 +8,8 @@ settings only, never anything of a session. The kiosk PIN is stored as a salted 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import os
 import re
-import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,6 +232,9 @@ def show(cfg: Config) -> str:
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     if not PIN_RE.match(pin):
         raise ValueError("a PIN is 4 to 12 digits (0 to 9)")
+    import hashlib  # here: only setting or checking a PIN needs them, not every start
+    import secrets
+
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
@@ -266,6 +266,9 @@ def check_pin(pin: str, stored: str | None) -> bool:
         return False
     n, r, p, salt, digest = int(m[1]), int(m[2]), int(m[3]), bytes.fromhex(m[4]), m[5]
     maxmem = 128 * r * (n + p + 2) + 2**20  # what scrypt needs; OpenSSL's default allows only N <= 2**14
+    import hashlib
+    import hmac
+
     try:
         got = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=maxmem).hex()
     except (ValueError, MemoryError):
