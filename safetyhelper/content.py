@@ -1,4 +1,4 @@
-"""The content pack: loading, validation and the typed, immutable model.
+"""The content pack: reading the files, checking them against the model, and the rules across files.
 
 The pack is a folder of TOML files (see docs/content-format.md). The shipped pack sits in the package
 (``safetyhelper/content`` in a wheel, ``content/`` beside the package in a source checkout). An organisation
@@ -6,7 +6,9 @@ can override any file with its own folder (``--content DIR`` or ``SAFETYHELPER_C
 replaces the shipped file with the same relative path, and a new platform or device file is added.
 
 Every problem is reported as one :class:`ContentError` naming the file, the line where one can be found,
-the field and what was expected. Nothing here imports Textual.
+the field and what was expected. The files' shape is declared in safetyhelper.model (its names are
+re-exported here for every caller); the rules that need more than one value are the ``rule_`` functions
+below. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -15,36 +17,43 @@ import datetime as _dt
 import os
 import re
 import tomllib
-from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
-from msgspec import Meta, Struct
 
 from safetyhelper.files import UnreadableFile, read_limited
+from safetyhelper.model import (
+    STALE_AFTER_DAYS,  # noqa: F401  (the model's names are the content's, for every caller)
+    FILE_MODELS,
+    ID_PATTERN,
+    MAX_CHARS,
+    MAX_URL_BYTES,
+    MAX_WORD,
+    URL_PATTERN,
+    Checklist,
+    ContentPack,
+    Guide,
+    Guides,
+    GuideTable,
+    Helpline,
+    Helplines,
+    Item,
+    Link,
+    Organisation,
+    Platform,
+    Staff,
+    Step,
+    Topic,
+    TopicGuide,
+    platform_model,
+)
 
 ENV_CONTENT = "SAFETYHELPER_CONTENT"
 
-#: The most bytes a guide URL may have: a QR code of version 7 at error-correction level M holds 122
-#: bytes. That is 45 modules, 53 with the 4-module quiet zone: 53 columns and 27 rows of half blocks,
-#: which still scans from a terminal held up to a phone.
-MAX_URL_BYTES = 122
-#: Guides checked longer ago than this are reported as due for a check.
-STALE_AFTER_DAYS = 180
-
 TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml")
 KIND_DIRS = ("platforms", "devices")
-#: The most characters each kind of text may have (keyed by its field name), so that every text fits
-#: the screen and the sheet; "text" (a step) is also the default. The longest word outside a URL is
-#: MAX_WORD characters: longer ones would have to break mid-word on a line.
-MAX_CHARS = {
-    "id": 60, "name": 80, "title": 120, "discreet_title": 80, "text": 600, "warning": 400, "why": 1200,
-    "note": 600, "about": 600, "contact": 300, "number": 40, "hours": 160, "points": 600, "url": 300,
-}
-MAX_WORD = 60
-
 FieldPath = tuple[str | int, ...]
 
 
@@ -71,228 +80,6 @@ def _dotted(path: FieldPath) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-# --------------------------------------------------------------------------- the model: each file's shape
-#
-# The shape of every content file is declared once, here, as msgspec Structs: types, required fields,
-# choices and text limits. msgspec checks each parsed file against them; the JSON Schemas for editors
-# (`safetyhelper content schema`) and the field table in docs/content-format.md are generated from them.
-# Rules that need more than one value (ids that must exist, duplicates, dates, URLs, long words) are the
-# small named functions under "rules" below. The Structs are also the typed, immutable model the rest of
-# the app uses.
-
-#: Text must have something in it besides spaces.
-NOT_BLANK = r"\S"
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
-URL_PATTERN = r"^https?://"
-
-
-def _text(kind: str) -> Any:
-    """Text of one kind: not blank, at most MAX_CHARS[kind] characters."""
-    return Annotated[str, Meta(min_length=1, max_length=MAX_CHARS[kind], pattern=NOT_BLANK)]
-
-
-Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=MAX_CHARS["id"], description="An id: lower-case letters, digits and hyphens.")]
-Url = Annotated[str, Meta(pattern=URL_PATTERN, max_length=MAX_URL_BYTES, description=f"An https:// address of at most {MAX_URL_BYTES} bytes.")]
-Date = Annotated[_dt.date, Meta(description="A date like 2026-11-24 (no quotes).")]
-Name = _text("name")
-Title = _text("title")
-StepText = _text("text")
-WarningText = _text("warning")
-Why = _text("why")
-Note = _text("note")
-About = _text("about")
-Contact = _text("contact")
-Number = _text("number")
-Hours = _text("hours")
-Point = _text("points")
-DiscreetTitle = _text("discreet_title")
-Nation = Literal["England", "Scotland", "Wales", "Northern Ireland"]
-GuideStatus = Literal["ok", "check"]
-
-
-def _described(kind: Any, description: str) -> Any:
-    return Annotated[kind, Meta(description=description)]
-
-
-class _Model(Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """Every content table: immutable, and an unknown key is an error (a typo never passes silently)."""
-
-
-class Step(_Model):
-    """A step written as a table, when it needs a warning or must stay off discreet sheets."""
-
-    text: _described(StepText, "What to do, in one or two short sentences.")
-    warning: _described(WarningText | None, "Set when someone watching the account could notice this step: who, and how.") = None
-    discreet: _described(bool, "false leaves the step off discreet sheets (it would tell what the sheet is for).") = True
-
-    @property
-    def noticeable(self) -> bool:
-        return self.warning is not None
-
-
-#: A list of steps: each is plain text or a Step table. In a loaded pack every entry is a Step.
-Steps = Annotated[tuple[Union[StepText, Step], ...], Meta(min_length=1, description="At least one step, in order.")]
-
-
-class Topic(_Model):
-    """A topic that platform and device guides cover."""
-
-    id: _described(Id, "The topic's id: the table name in platform and device files.")
-    title: _described(Title, "How the topic is named on screen and on the sheet.")
-
-
-class Item(_Model):
-    """One checklist item, shown in the file's order."""
-
-    id: _described(Id, "The item's id.")
-    title: _described(Title, "A short title.")
-    why: _described(Why, "Why it matters, in one or two short sentences.")
-    topics: _described(Annotated[tuple[Id, ...], Meta(min_length=1)], "Which platform and device topics to show for this item (topic ids).")
-    steps: _described(Steps, "What to do, in general (at least one step).")
-
-
-class Checklist(_Model):
-    """checklist.toml: the topics, then the checklist items."""
-
-    topic: _described(Annotated[tuple[Topic, ...], Meta(min_length=1)], "The topics ([[topic]] tables).")
-    item: _described(Annotated[tuple[Item, ...], Meta(min_length=1)], "The checklist items ([[item]] tables), in order.")
-
-
-class GuideTable(_Model):
-    """One platform's or device's guide for one topic (a table named after the topic)."""
-
-    title: _described(Title, "A short heading for this guide.")
-    url: _described(Url, "The official help page: the QR code's target.")
-    checked: _described(Date, "The date the address and steps were checked.")
-    steps: _described(Steps, "Short numbered steps, in order (the app numbers them).")
-    note: _described(Note | None, "Optional: say when no official page exists and the code goes to a help centre instead.") = None
-
-
-class TopicGuide(GuideTable, frozen=True):
-    """A GuideTable as loaded, with the topic it is for (its table's name)."""
-
-    topic: str = ""
-
-
-class Platform(Struct, frozen=True):
-    """A platform (app or site) or a device, as loaded: ``kind`` says which; the id is the file name."""
-
-    id: str
-    name: str
-    kind: str  # "platform" or "device"
-    guides: tuple[TopicGuide, ...]
-
-    def guide(self, topic: str) -> TopicGuide | None:
-        return next((g for g in self.guides if g.topic == topic), None)
-
-
-class Guide(_Model):
-    """A general guide (not one platform's topic), such as Refuge's tech-safety guides."""
-
-    id: _described(Id, "The guide's id.")
-    title: _described(Title, "The guide's title.")
-    url: _described(Url, "Its address.")
-    checked: _described(Date, "The date the address was checked.")
-    status: _described(GuideStatus, '"ok", or "check" while it must be confirmed before use (then it is not offered).')
-    about: _described(About, "One short sentence for staff.")
-    platform: _described(Id | None, "Optional: the id of the platform it is about.") = None
-
-
-class Guides(_Model):
-    """guides.toml: general guides."""
-
-    guide: _described(Annotated[tuple[Guide, ...], Meta(min_length=1)], "The guides ([[guide]] tables).")
-
-
-class Helpline(_Model):
-    """A helpline for the sheet's helplines box."""
-
-    id: _described(Id, "The helpline's id.")
-    name: _described(Name, "Its name.")
-    number: _described(Number, "The phone number, as it is dialled.")
-    hours: _described(Hours, "When it answers.")
-    nations: _described(Annotated[tuple[Nation, ...], Meta(min_length=1)], "Where it serves: any of England, Scotland, Wales, Northern Ireland.")
-    about: _described(About, "One short sentence.")
-    checked: _described(Date, "The date the number was checked.")
-    url: _described(Url | None, "Optional: its web address.") = None
-
-
-class Helplines(_Model):
-    """helplines.toml: helplines."""
-
-    helpline: _described(Annotated[tuple[Helpline, ...], Meta(min_length=1)], "The helplines ([[helpline]] tables).")
-
-
-class Organisation(_Model):
-    """organisation.toml: who made the sheet, and what a discreet sheet is called."""
-
-    name: _described(Name, "The organisation's name (never on a discreet sheet).")
-    contact: _described(Contact, "How to reach the organisation, in one line.")
-    discreet_title: _described(DiscreetTitle, "The title of a discreet sheet: nothing that tells what it is for.")
-    helplines: _described(Annotated[tuple[Id, ...], Meta(min_length=1)], "Helpline ids to print on sheets, in order.")
-
-
-class Staff(_Model):
-    """staff.toml: the staff quick guide."""
-
-    title: _described(Title, "The guide's title.")
-    points: _described(Annotated[tuple[Point, ...], Meta(min_length=1)], "Short points, in order.")
-
-
-class Link(Struct, frozen=True):
-    """Every URL in the pack, with where it lives, for QR codes, the link checker and the summary."""
-
-    url: str
-    title: str
-    checked: _dt.date
-    file: str
-    field: str
-
-
-class ContentPack(Struct, frozen=True):
-    topics: tuple[Topic, ...]
-    items: tuple[Item, ...]
-    platforms: tuple[Platform, ...]
-    devices: tuple[Platform, ...]
-    guides: tuple[Guide, ...]
-    helplines: tuple[Helpline, ...]
-    organisation: Organisation
-    staff: Staff
-    links: tuple[Link, ...]
-    #: The folders the pack was read from, shipped first, then the override folder if any.
-    sources: tuple[str, ...] = ()
-    #: (relative name, path) of every file read, e.g. ("platforms/x.toml", "/.../x.toml").
-    files: tuple[tuple[str, str], ...] = ()
-
-    def platform(self, pid: str) -> Platform | None:
-        return next((p for p in self.platforms + self.devices if p.id == pid), None)
-
-    def helpline(self, hid: str) -> Helpline | None:
-        return next((h for h in self.helplines if h.id == hid), None)
-
-    def topic(self, tid: str) -> Topic | None:
-        return next((t for t in self.topics if t.id == tid), None)
-
-    @property
-    def oldest_checked(self) -> _dt.date:
-        return min(link.checked for link in self.links)
-
-    def stale_links(self, today: _dt.date | None = None) -> tuple[Link, ...]:
-        today = today or _dt.date.today()
-        return tuple(l for l in self.links if (today - l.checked).days > STALE_AFTER_DAYS)
-
-
-#: The Struct each top-level file is checked against. A platform or device file is a `name` and one
-#: GuideTable per topic: its topics come from checklist.toml, so its schema is made from the pack.
-FILE_MODELS: dict[str, type[Struct]] = {
-    "checklist.toml": Checklist,
-    "guides.toml": Guides,
-    "helplines.toml": Helplines,
-    "organisation.toml": Organisation,
-    "staff.toml": Staff,
-}
 
 
 # --------------------------------------------------------------------------- where things live
@@ -901,20 +688,3 @@ def pack_topics(override: str | os.PathLike[str] | None = None) -> tuple[str, ..
     text, data = read_toml(path, str(path), ContentError)
     checklist: Checklist = _File(str(path), text, _strip(data)).shape(Checklist)
     return tuple(t.id for t in checklist.topic)
-
-
-@lru_cache(maxsize=16)
-def platform_model(topics: tuple[str, ...], *, device: bool = False) -> type[Struct]:
-    """The shape of a platform file (every topic required) or a device file (any topics), for ``topics``:
-    a `name` and one GuideTable per topic id. Made from checklist.toml's topics, so it is built here."""
-    fields: list[tuple] = [("name", _described(Name, "The display name."))]
-    for tid in topics:
-        if device:
-            kind = _described(GuideTable | None, f"Optional: the guide for the topic {tid}.")
-            fields.append((tid.replace("-", "_"), kind, msgspec.field(default=None, name=tid)))
-        else:
-            kind = _described(GuideTable, f"The guide for the topic {tid}.")
-            fields.append((tid.replace("-", "_"), kind, msgspec.field(name=tid)))
-    doc = ("A device file" if device else "A platform file") + ": its display name and one table per topic."
-    name = "Device" if device else "PlatformFile"
-    return msgspec.defstruct(name, fields, bases=(_Model,), module=__name__, namespace={"__doc__": doc})

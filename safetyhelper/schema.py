@@ -1,4 +1,4 @@
-"""JSON Schemas and the field reference for the content files, made from the models in content.py.
+"""JSON Schemas and the field reference for the content files, made from the models in model.py.
 
 The schemas give the admin completion and errors as they type, in any editor that uses Taplo (VS Code with
 Even Better TOML, for one): each shipped file starts with a ``#:schema`` line pointing at its schema. A
@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from safetyhelper.content import FILE_MODELS, Guide, GuideTable, Helpline, Item, Step, Struct, Topic, platform_model
+from safetyhelper.model import FILE_MODELS, Guide, GuideTable, Helpline, Item, Step, Struct, Topic, platform_model
 
 #: The schema file of each kind of content file, as named in the ``#:schema`` lines and in the wheel.
 SCHEMA_FILES = {
@@ -45,7 +45,7 @@ def schemas(topics: tuple[str, ...]) -> dict[str, dict[str, Any]]:
         schema = msgspec.json.schema(model)
         out[SCHEMA_FILES[kind]] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$comment": "Made by `safetyhelper content schema` from safetyhelper/content.py: do not edit.",
+            "$comment": "Made by `safetyhelper content schema` from safetyhelper/model.py: do not edit.",
             **schema,
         }
     return out

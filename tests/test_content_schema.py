@@ -1,4 +1,4 @@
-"""The content shape declared once (safetyhelper/content.py): the JSON Schemas for editors, the `#:schema`
+"""The content shape declared once (safetyhelper/model.py): the JSON Schemas for editors, the `#:schema`
 lines, an independent validator (Taplo) that agrees with the loader, and the docs' field table."""
 
 from __future__ import annotations
