@@ -22,7 +22,8 @@ FONT_COVERAGE = Path(__file__).resolve().parent / "fonts" / "coverage.txt"
 #: Word stems a discreet sheet must never hold, anywhere in a word ("abus" catches abuse, abuser,
 #: abusive); the organisation's name is checked too.
 TELLING_WORDS = ("abus", "domestic", "violen", "refuge", "women's aid", "womensaid", "stalk", "harass",
-                 "danger", "unsafe", "999", "caseworker", "partner", "escape", "threat")
+                 "danger", "unsafe", "999", "caseworker", "partner", "escape", "threat", "proof", "evidence",
+                 "quick exit", "hide where", "the other person")
 
 
 @dataclass(frozen=True, slots=True)

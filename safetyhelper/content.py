@@ -547,6 +547,44 @@ def rule_words_fit(f: _File, fld: FieldPath, value: Any) -> None:
             rule_words_fit(f, fld + (i,), entry)
 
 
+#: The safe order of a list of steps, as (rule name, what must come first, what must come after, why).
+#: Each is checked wherever the later kind of step appears.
+ORDER_RULES = (
+    ("recovery before password", ("check-recovery", "secure-email"), "change-password",
+     "the app tells the email or phone on the account that the password changed, and whoever reads them can "
+     "change it back"),
+    ("recovery before two-step", ("check-recovery", "secure-email"), "two-step",
+     "the codes must go to a phone and email that are hers"),
+    ("record before blocking", ("keep-record",), "block", "blocking can hide messages she may need later"),
+    ("record before reporting", ("keep-record",), "report", "a report can get posts removed that she may need later"),
+)
+
+
+def rule_safe_order(f: _File, fld: FieldPath, steps: tuple[Step, ...]) -> None:
+    """Steps that change security come in an order that cannot tip anyone off or lock her out: recovery details
+    before the password and two-step, a record before blocking or reporting, and the devices signed in
+    checked (or logged out) after the password changes."""
+    does = [s.does for s in steps]
+    for name, first, later, why in ORDER_RULES:
+        if later not in does:
+            continue
+        at = does.index(later)
+        if not any(d in first for d in does[:at]):
+            wanted = " or ".join(f"does = {shown(d)}" for d in first)
+            before = [i for i, d in enumerate(does) if d in first]
+            where = f"step {before[0] + 1} ({wanted}) must come before it" if before else f"add a step with {wanted} before it"
+            raise f.fail(fld + (at, "does"), f"{name}: step {at + 1} does {shown(later)}, but {where}: {why}")
+    if "change-password" in does:
+        at = does.index("change-password")
+        checks = [i for i, d in enumerate(does) if d in ("end-sessions", "check-devices")]
+        if checks and not any(i > at for i in checks):
+            raise f.fail(
+                fld + (at, "does"),
+                f"devices after the password: step {checks[-1] + 1} logs out or checks devices before step {at + 1} "
+                "changes the password; do it after (or again after), since some apps stay signed in",
+            )
+
+
 def _as_steps(entries: tuple[str | Step, ...]) -> tuple[Step, ...]:
     return tuple(Step(e) if isinstance(e, str) else e for e in entries)
 
@@ -591,7 +629,9 @@ def load_content(
     for i, item in enumerate(checklist.item):
         for j, tid in enumerate(item.topics):
             rule_known(f, ("item", i, "topics", j), tid, topic_order, "topic")
-        items.append(msgspec.structs.replace(item, steps=_as_steps(item.steps)))
+        steps = _as_steps(item.steps)
+        rule_safe_order(f, ("item", i, "steps"), steps)
+        items.append(msgspec.structs.replace(item, steps=steps))
 
     # platforms/ and devices/: a name, and one guide table per topic
     kinds: dict[str, list[Platform]] = {"platforms": [], "devices": []}
@@ -616,6 +656,7 @@ def load_content(
             rule_url(f, (tid, "url"), table.url, allow_http)
             fields = msgspec.structs.asdict(table)
             fields["steps"] = _as_steps(table.steps)
+            rule_safe_order(f, (tid, "steps"), fields["steps"])
             guide = TopicGuide(**fields, topic=tid)
             guides.append(guide)
             links.append(Link(guide.url, guide.title, guide.checked, f.label, f"{tid}.url"))

@@ -59,6 +59,23 @@ Hours = _text("hours")
 Point = _text("points")
 DiscreetTitle = _text("discreet_title")
 Nation = Literal["England", "Scotland", "Wales", "Northern Ireland"]
+#: What a step that changes account or phone security does. The content check holds every list of steps to
+#: a safe order of these (see content.rule_safe_order).
+Action = Literal[
+    "secure-email",  # make sure the email account itself is hers and safe
+    "check-recovery",  # recovery email, phone, contacts, backup codes, passkeys: hers alone
+    "change-password",
+    "two-step",  # turn on (or check) two-step verification
+    "end-sessions",  # log out other devices or sessions
+    "check-devices",  # look at the devices and sessions signed in
+    "connected-apps",  # apps and sites linked to the account
+    "location-off",
+    "stop-sharing",  # stop sharing location or other things with people
+    "keep-record",  # keep a copy of what happened, somewhere private
+    "block",
+    "report",
+]
+ACTIONS: tuple[str, ...] = Action.__args__
 GuideStatus = Literal["ok", "check"]
 
 
@@ -73,6 +90,7 @@ class Step(_Model):
     text: Annotated[StepText, Meta(description="What to do, in one or two short sentences.")]
     warning: Annotated[WarningText | None, Meta(description="Set when someone watching the account could notice this step: who, and how.")] = None
     discreet: Annotated[bool, Meta(description="false leaves the step off discreet sheets (it would tell what the sheet is for).")] = True
+    does: Annotated[Action | None, Meta(description="What the step changes, for a step that changes account or phone security; the content check keeps these in a safe order.")] = None
 
     @property
     def noticeable(self) -> bool:

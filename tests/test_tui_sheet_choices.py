@@ -205,6 +205,10 @@ async def test_ticking_discreet_says_what_changes_and_that_helplines_were_untick
         assert "Warnings say only that others may see a change" in said
         assert "Helplines were unticked" in said
         assert not dialog.query_one("#helplines", Checkbox).value
+        await pilot.click("#helplines")  # ticked again, on a discreet sheet: say what the box gives away
+        await pilot.pause()
+        said = str(dialog.query_one("#discreet-what", Static).render())
+        assert "Helplines were unticked" not in said and "tells what the sheet is for" in said
 
 
 # --------------------------------------------------------------------------- other guides

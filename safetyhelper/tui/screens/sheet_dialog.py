@@ -148,11 +148,24 @@ class SheetDialog(Dialog[SheetRequest | None]):
     def _discreet_changed(self, event: Checkbox.Changed) -> None:
         # A discreet sheet has helplines only if asked for: switching discreet on turns them off, and says so.
         helplines = self.query_one("#helplines", Checkbox)
-        was = helplines.value
+        self._unticked = event.value and helplines.value
         helplines.value = not event.value
-        text = discreet_text(event.value)
-        if event.value and was:
+        self._explain()
+
+    @on(Checkbox.Changed, "#helplines")
+    def _helplines_changed(self, event: Checkbox.Changed) -> None:
+        if event.value:
+            self._unticked = False
+        self._explain()
+
+    def _explain(self) -> None:
+        """Say what Discreet changes, and what the helplines box would give away on a discreet sheet."""
+        discreet = self.query_one("#discreet", Checkbox).value
+        text = discreet_text(discreet)
+        if discreet and getattr(self, "_unticked", False):
             text += " Helplines were unticked: tick them to keep the numbers."
+        if discreet and self.query_one("#helplines", Checkbox).value:
+            text += " The helplines box names services such as the National Domestic Abuse Helpline, so it tells what the sheet is for."
         self.query_one("#discreet-what", Static).update(text)
 
     @on(Button.Pressed, "#go")

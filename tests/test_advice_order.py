@@ -1,0 +1,126 @@
+"""The advice keeps a safe order (issue 12): steps say what they do (`does`), and the content check refuses a
+list of steps that changes the password or turns on two-step before the recovery details are checked, that
+blocks or reports before a record is kept, or that checks devices only before the password changes. Words
+that give a discreet sheet away are refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import content_error, run_cli
+from safetyhelper.content import load_content
+
+HEAD = """\
+name = "Test phone"
+
+[security]
+title = "Lock your account"
+url = "https://example.org/help/security"
+checked = 2026-01-01
+steps = [
+"""
+TAIL = "]\n"
+
+
+def device(*steps: str) -> str:
+    return HEAD + "".join(f"  {s},\n" for s in steps) + TAIL
+
+
+RECOVERY = '{ text = "Check the email and phone on the account are yours.", does = "check-recovery" }'
+EMAIL = '{ text = "Make sure your email account is yours alone.", does = "secure-email" }'
+PASSWORD = '{ text = "Change your password.", warning = "The app may message the email or phone on the account.", does = "change-password" }'
+TWO_STEP = '{ text = "Turn on two-step verification.", does = "two-step" }'
+DEVICES = '{ text = "Log out devices you do not use yourself.", does = "end-sessions" }'
+LOOK = '{ text = "Look at the devices signed in.", does = "check-devices" }'
+RECORD = '{ text = "Keep a copy of the messages first.", does = "keep-record" }'
+BLOCK = '{ text = "Block them.", does = "block" }'
+REPORT = '{ text = "Report the post.", does = "report" }'
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        (RECOVERY, PASSWORD, TWO_STEP, DEVICES),
+        (EMAIL, PASSWORD, DEVICES),
+        (LOOK, RECOVERY, PASSWORD, DEVICES),  # looking first is fine when the log-out comes after
+        (RECORD, BLOCK, REPORT),
+        ('"A plain step."', RECOVERY, TWO_STEP),
+    ],
+)
+def test_a_safe_order_loads(tmp_path, steps):
+    from conftest import override_with
+
+    folder = override_with(tmp_path, {"devices/testphone.toml": device(*steps)})
+    assert load_content(folder).platform("testphone").guide("security").steps[-1].does is not None
+
+
+@pytest.mark.parametrize(
+    ("steps", "bad_step", "says"),
+    [
+        ((PASSWORD, RECOVERY), 1, "recovery before password: step 1 does 'change-password', but step 2"),
+        ((PASSWORD,), 1, "add a step with does = 'check-recovery' or does = 'secure-email' before it"),
+        ((TWO_STEP, RECOVERY, PASSWORD), 1, "recovery before two-step: step 1 does 'two-step'"),
+        ((RECOVERY, DEVICES, PASSWORD), 3, "devices after the password: step 2 logs out or checks devices before step 3"),
+        ((BLOCK, RECORD), 1, "record before blocking: step 1 does 'block'"),
+        ((RECORD, BLOCK, REPORT, RECORD), None, None),  # fine: a record came first
+        ((REPORT,), 1, "record before reporting"),
+    ],
+)
+def test_an_unsafe_order_is_one_line_naming_the_steps(tmp_path, steps, bad_step, says):
+    text = device(*steps)
+    if says is None:
+        from conftest import override_with
+
+        load_content(override_with(tmp_path, {"devices/testphone.toml": text}))
+        return
+    err = content_error(tmp_path, "devices/testphone.toml", text)
+    assert err.file.endswith("testphone.toml") and err.line is not None
+    assert err.field == f"security.steps[{bad_step - 1}].does", err.field
+    assert says in err.message, err.message
+
+
+def test_the_checklist_items_are_held_to_the_order_too(tmp_path):
+    from conftest import shipped_text
+
+    text = shipped_text("checklist.toml").replace("[[item]]", "[[item]]", 1)
+    text += '\n[[item]]\nid = "extra"\ntitle = "Extra"\nwhy = "Why."\ntopics = ["security"]\nsteps = [\n  ' + PASSWORD + ",\n]\n"
+    err = content_error(tmp_path, "checklist.toml", text)
+    assert "recovery before password" in err.message and err.field.startswith("item[")
+
+
+def test_an_unknown_action_is_named(tmp_path):
+    err = content_error(tmp_path, "devices/testphone.toml", device('{ text = "Do it.", does = "change-pasword" }'))
+    assert "expected one of" in err.message and "change-password" in err.message and err.field == "security.steps[0].does"
+
+
+def test_the_command_gives_one_line_and_exit_2(tmp_path):
+    from conftest import override_with
+
+    folder = override_with(tmp_path, {"devices/testphone.toml": device(PASSWORD, RECOVERY)})
+    result = run_cli("content", "check", "--content", str(folder))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "recovery before password" in result.stderr and "testphone.toml" in result.stderr
+
+
+def test_every_shipped_security_guide_checks_recovery_before_the_password():
+    pack = load_content()
+    for p in pack.platforms + pack.devices:
+        g = p.guide("security")
+        does = [s.does for s in g.steps]
+        assert "check-recovery" in does, p.id
+        if "change-password" not in does:  # WhatsApp has no password: a PIN and an email, checked first
+            continue
+        at = does.index("change-password")
+        assert {"check-recovery", "secure-email"} & set(does[:at]), p.id
+        password = g.steps[at]
+        assert password.warning and ("email" in password.warning and "phone" in password.warning), p.id
+    for p in pack.platforms:
+        for topic in ("blocking", "reporting"):
+            does = [s.does for s in p.guide(topic).steps]
+            assert does[0] == "keep-record", (p.id, topic)
+
+
+@pytest.mark.parametrize("word", ["proof", "evidence", "quick exit", "hide where", "the other person"])
+def test_words_that_give_a_discreet_sheet_away_are_refused(tmp_path, word):
+    err = content_error(tmp_path, "devices/testphone.toml", device(f'"Keep it as {word} for later."'))
+    assert f"says {word!r}" in err.message and err.field == "security.steps[0]"
