@@ -291,4 +291,11 @@ def summary(pack: ContentPack, today: dt.date | None = None) -> str:
         f"  steps flagged as noticeable: {noticeable}",
         f"  oldest checked:  {oldest.isoformat()} ({(today - oldest).days} days ago)",
     ]
+    unverified = pack.unverified_guides()
+    if unverified:
+        lines.append(f"  not yet tried on a phone: {len(unverified)} guides (try them, then say verified = \"how\"):")
+        by_platform: dict[str, list[str]] = {}
+        for platform, guide in unverified:
+            by_platform.setdefault(platform.name, []).append(guide.topic)
+        lines += [f"    {name}: {', '.join(topics)}" for name, topics in by_platform.items()]
     return "\n".join(lines)

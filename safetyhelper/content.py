@@ -523,6 +523,14 @@ def rule_checked_not_in_future(f: _File, fld: FieldPath, checked: _dt.date, toda
         raise f.fail(fld, f"checked date {checked.isoformat()} is in the future (today is {today})")
 
 
+def rule_says_how_sure(f: _File, fld: FieldPath, table: GuideTable) -> None:
+    """Each guide says how sure we are of its steps: `verified = "how"` or `unverified = "why"`, not both."""
+    if (table.verified is None) == (table.unverified is None):
+        both = "both" if table.verified is not None else "neither"
+        raise f.fail(fld, f'has {both} of verified and unverified: say how the steps were tried (verified = "on a phone, '
+                          'iOS 26.1") or why they are not yet confirmed (unverified = "...")')
+
+
 def rule_url(f: _File, fld: FieldPath, url: str | None, allow_http: bool) -> None:
     """A guide address: https (http only for test packs), a real host, nothing hidden, fits a QR code."""
     if url is not None:
@@ -653,6 +661,7 @@ def load_content(
             if table is None:
                 continue
             rule_checked_not_in_future(f, (tid, "checked"), table.checked, today)
+            rule_says_how_sure(f, (tid,), table)
             rule_url(f, (tid, "url"), table.url, allow_http)
             fields = msgspec.structs.asdict(table)
             fields["steps"] = _as_steps(table.steps)

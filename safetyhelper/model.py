@@ -133,6 +133,8 @@ class GuideTable(_Model):
     checked: Annotated[Date, Meta(description="The date the address and steps were checked.")]
     steps: Annotated[Steps, Meta(description="Short numbered steps, in order (the app numbers them).")]
     note: Annotated[Note | None, Meta(description="Optional: say when no official page exists and the code goes to a help centre instead.")] = None
+    verified: Annotated[Note | None, Meta(description='How the steps were tried, e.g. "on a phone, iOS 26.1, 2026-11-30". Give this or unverified; staff see it, service users never do.')] = None
+    unverified: Annotated[Note | None, Meta(description="Why the steps are not yet confirmed (for example: the menu path was seen only on other websites). Staff see it in the staff guide and content check.")] = None
 
 
 class TopicGuide(GuideTable, frozen=True):
@@ -243,6 +245,10 @@ class ContentPack(Struct, frozen=True):
     @property
     def oldest_checked(self) -> _dt.date:
         return min(link.checked for link in self.links)
+
+    def unverified_guides(self) -> list[tuple[Platform, TopicGuide]]:
+        """The guides whose steps nobody has yet tried on a real phone (for staff and the admin only)."""
+        return [(p, g) for p in self.platforms + self.devices for g in p.guides if g.unverified is not None]
 
     def stale_links(self, today: _dt.date | None = None) -> tuple[Link, ...]:
         today = today or _dt.date.today()

@@ -17,6 +17,7 @@ name = "Test phone"
 title = "Lock your account"
 url = "https://example.org/help/security"
 checked = 2026-01-01
+unverified = "Not tried on a phone yet."
 steps = [
 """
 TAIL = "]\n"
@@ -124,3 +125,53 @@ def test_every_shipped_security_guide_checks_recovery_before_the_password():
 def test_words_that_give_a_discreet_sheet_away_are_refused(tmp_path, word):
     err = content_error(tmp_path, "devices/testphone.toml", device(f'"Keep it as {word} for later."'))
     assert f"says {word!r}" in err.message and err.field == "security.steps[0]"
+
+
+# ---------------------------------------------------------------- how sure we are (issue 12, part 5)
+
+
+def test_each_guide_says_how_sure_we_are(tmp_path):
+    text = device(RECOVERY)
+    neither = text.replace('unverified = "Not tried on a phone yet."\n', "")
+    err = content_error(tmp_path / "neither", "devices/testphone.toml", neither)
+    assert err.field == "security" and "neither of verified and unverified" in err.message and err.line == 3
+    both = text.replace('unverified = "Not tried on a phone yet."\n', 'unverified = "No."\nverified = "On a phone."\n')
+    err = content_error(tmp_path / "both", "devices/testphone.toml", both)
+    assert "both of verified and unverified" in err.message
+
+
+def test_content_check_and_the_staff_guide_list_the_unverified_guides_and_service_users_never_see_them():
+    pack = load_content()
+    unverified = pack.unverified_guides()
+    assert unverified and all(g.unverified for _, g in unverified)
+    result = run_cli("content", "check")
+    assert f"not yet tried on a phone: {len(unverified)} guides" in result.stdout
+    assert "    Facebook: " in result.stdout
+    # Never on a sheet.
+    from safetyhelper.sheet import cli_session, sheet_pdf
+    from test_sheet import flat, pdf_text
+
+    text = flat(pdf_text(sheet_pdf(cli_session(pack, [p.id for p in pack.platforms + pack.devices]))))
+    for _, g in unverified[:5]:
+        assert g.unverified.split(".")[0] not in text
+
+
+async def test_the_staff_guide_lists_them_and_the_checklist_does_not():
+    from safetyhelper.tui.app import make_app
+    from safetyhelper.tui.screens.staff import StaffScreen
+    from test_tui import pick, visible_text
+
+    pack = load_content()
+    first_platform, first_guide = pack.unverified_guides()[0]
+    app = make_app(pack)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)
+        texts = [str(w.render()) for w in app.screen.query("Static")]
+        assert any(t.startswith(f"- {first_platform.name}: {first_guide.title}. {first_guide.unverified}") for t in texts)
+        await pilot.press("escape", "s")
+        await pick(pilot, [first_platform.id])
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Try each step" not in visible_text(app) and "Nobody has tried" not in visible_text(app)

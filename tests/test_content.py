@@ -21,6 +21,7 @@ name = "Test phone"
 title = "Turn off location"
 url = "https://example.org/help/location"
 checked = 2026-01-01
+unverified = "Not tried on a phone yet."
 steps = [
   "Open Settings.",
   { text = "Turn off Location.", warning = "Anyone who shares your location will see it stop." },
@@ -97,7 +98,7 @@ def test_toml_syntax_error_names_file_and_line(tmp_path):
 
 def test_unknown_key_is_rejected_with_its_field(tmp_path):
     err = content_error(tmp_path, "devices/testphone.toml", DEVICE.replace("steps = [", 'colour = "red"\nsteps = ['))
-    assert err.file.endswith("testphone.toml") and err.field == "location.colour" and err.line == 7
+    assert err.file.endswith("testphone.toml") and err.field == "location.colour" and err.line == 8
     assert "unknown key" in err.message and "steps" in err.message
 
 
@@ -165,7 +166,7 @@ def test_checked_must_be_a_date(tmp_path):
 def test_empty_steps(tmp_path):
     text = re.sub(r"steps = \[.*?\n\]", "steps = []", DEVICE, flags=re.S)
     err = content_error(tmp_path, "devices/testphone.toml", text)
-    assert err.field == "location.steps" and err.line == 7 and "at least one step" in err.message
+    assert err.field == "location.steps" and err.line == 8 and "at least one step" in err.message
 
 
 def test_empty_step_text(tmp_path):

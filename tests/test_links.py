@@ -262,12 +262,14 @@ name = "Test phone"
 title = "Turn off location"
 url = "{base}/ok"   # the page we link to
 checked = 2025-01-02
+unverified = "Not tried on a phone yet."
 steps = ["Open Settings."]
 
 [security]
 title = "Lock your phone"
 url = "{base}/gone"
 checked = 2025-01-02  # left alone: the link is broken
+unverified = "Not tried on a phone yet."
 steps = ["Set a passcode."]
 """
 

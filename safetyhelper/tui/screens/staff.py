@@ -26,4 +26,15 @@ class StaffScreen(Screen):
             for point in pack.staff.points:
                 yield Static("- " + point, markup=False, classes="point")
             yield Static(content_status(pack.oldest_checked, self.app.today)[0], markup=False, classes="muted")
+            unverified = pack.unverified_guides()
+            if unverified:
+                yield Static(f"Guides to try on a phone ({len(unverified)})", classes="subheading")
+                yield Static(
+                    "Nobody has yet followed these steps on a real phone. Try them before you rely on them, and tell "
+                    "your admin what you find. Service users never see this list.",
+                    markup=False,
+                    classes="muted",
+                )
+                for platform, guide in unverified:
+                    yield Static(f"- {platform.name}: {guide.title}. {guide.unverified}", markup=False, classes="point")
         yield KeyFooter()
