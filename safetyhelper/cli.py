@@ -267,6 +267,22 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
     return status
 
 
+def coverage_table(pack: ContentPack) -> list[str]:
+    """Platforms and devices by topics: a guide (yes) or not applicable (n/a). Every cell is one of the two:
+    the check fails on a gap."""
+    topics = [t.id for t in pack.topics]
+    rows = pack.platforms + pack.devices
+    first = max(len(p.name) for p in rows) + 2
+    widths = [max(len(t), 3) + 2 for t in topics]
+    out = ["  coverage (yes: a guide; n/a: does not apply, with a reason):"]
+    out.append("    " + " " * first + "".join(t.ljust(w) for t, w in zip(topics, widths)).rstrip())
+    for p in rows:
+        na = {t for t, _ in p.not_applicable}
+        cells = ["n/a" if t in na else "yes" for t in topics]
+        out.append("    " + p.name.ljust(first) + "".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+    return out
+
+
 def summary(pack: ContentPack, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
     oldest = pack.oldest_checked
@@ -291,6 +307,7 @@ def summary(pack: ContentPack, today: dt.date | None = None) -> str:
         f"  steps flagged as noticeable: {noticeable}",
         f"  oldest checked:  {oldest.isoformat()} ({(today - oldest).days} days ago)",
     ]
+    lines += coverage_table(pack)
     unverified = pack.unverified_guides()
     if unverified:
         lines.append(f"  not yet tried on a phone: {len(unverified)} guides (try them, then say verified = \"how\"):")

@@ -31,6 +31,7 @@ from safetyhelper.model import (
     MAX_CHARS,
     MAX_URL_BYTES,
     MAX_WORD,
+    NotApplicable,
     URL_PATTERN,
     Checklist,
     ContentPack,
@@ -276,7 +277,7 @@ def _expected(info: Any, value: Any, key: str) -> str:
         if isinstance(_unwrap(info.item_type), I.StructType):
             return f"expected a list of [[{key}]] tables, got {got}"
         return f"expected a list, got {got}"
-    if isinstance(info, I.StructType):
+    if isinstance(info, (I.StructType, I.DictType)):
         return f"expected a table, got {got}"
     return f"not valid here: got {got}"
 
@@ -485,10 +486,12 @@ class _File:
     def fail(self, fld: FieldPath, message: str) -> ContentError:
         return ContentError(self.label, message, field=fld, line=find_line(self.text, fld))
 
-    def shape(self, model: Any) -> Any:
-        """The file as ``model`` (its shape checked), then the words checked (no word too long for a line)."""
+    def shape(self, model: Any, *, words: bool = True) -> Any:
+        """The file as ``model`` (its shape checked), then the words checked (no word too long for a line).
+        ``words=False`` leaves the words to the caller (after the parts it checks on their own)."""
         shaped = check_shape(self.label, self.text, self.data, model)
-        rule_words_fit(self, (), self.data)
+        if words:
+            rule_words_fit(self, (), self.data)
         return shaped
 
 
@@ -521,6 +524,13 @@ def rule_known(f: _File, fld: FieldPath, value: str, known: list[str], what: str
 def rule_checked_not_in_future(f: _File, fld: FieldPath, checked: _dt.date, today: _dt.date) -> None:
     if checked > today:
         raise f.fail(fld, f"checked date {checked.isoformat()} is in the future (today is {today})")
+
+
+def rule_covered(f: _File, topic: str, table: dict | None) -> None:
+    """Every platform and device covers every topic: a guide, or `not_applicable = "why"`."""
+    if table is None:
+        raise f.fail((topic,), f'missing: no [{topic}] table. Add the guide for this topic, or say why it does not '
+                               f'apply: [{topic}] with not_applicable = "..."')
 
 
 def rule_says_how_sure(f: _File, fld: FieldPath, table: GuideTable) -> None:
@@ -653,13 +663,16 @@ def load_content(
         if pid in all_ids:
             raise ContentError(f.label, f"duplicate id {shown(pid)}: {all_ids[pid]} has the same name")
         all_ids[pid] = f.label
-        model = platform_model(tuple(topic_order), device=kind_dir == "devices")
-        shaped = f.shape(model)
-        guides = []
+        shaped = f.shape(platform_model(tuple(topic_order)), words=False)
+        guides, not_applicable = [], []
         for tid in topic_order:
-            table: GuideTable | None = getattr(shaped, tid.replace("-", "_"), None)
-            if table is None:
+            raw = getattr(shaped, tid.replace("-", "_"))
+            rule_covered(f, tid, raw)
+            if "not_applicable" in raw:
+                na: NotApplicable = check_shape(f.label, f.text, raw, NotApplicable, (tid,))
+                not_applicable.append((tid, na.not_applicable))
                 continue
+            table: GuideTable = check_shape(f.label, f.text, raw, GuideTable, (tid,))
             rule_checked_not_in_future(f, (tid, "checked"), table.checked, today)
             rule_says_how_sure(f, (tid,), table)
             rule_url(f, (tid, "url"), table.url, allow_http)
@@ -669,9 +682,10 @@ def load_content(
             guide = TopicGuide(**fields, topic=tid)
             guides.append(guide)
             links.append(Link(guide.url, guide.title, guide.checked, f.label, f"{tid}.url"))
+        rule_words_fit(f, (), f.data)
         if not guides:
-            raise f.fail((), "expected at least one topic table: " + ", ".join(topic_order))
-        kinds[kind_dir].append(Platform(pid, shaped.name, kind_dir[:-1], tuple(guides)))
+            raise f.fail((), "expected a guide for at least one topic, not only not_applicable")
+        kinds[kind_dir].append(Platform(pid, shaped.name, kind_dir[:-1], tuple(guides), tuple(not_applicable)))
     if not kinds["platforms"]:
         raise ContentError(base_dir / "platforms", "expected at least one platform file")
     platform_ids = [p.id for p in kinds["platforms"]]

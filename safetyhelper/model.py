@@ -150,6 +150,8 @@ class Platform(Struct, frozen=True):
     name: str
     kind: str  # "platform" or "device"
     guides: tuple[TopicGuide, ...]
+    #: (topic, why) for each topic that does not apply here.
+    not_applicable: tuple[tuple[str, str], ...] = ()
 
     def guide(self, topic: str) -> TopicGuide | None:
         return next((g for g in self.guides if g.topic == topic), None)
@@ -266,18 +268,24 @@ FILE_MODELS: dict[str, type[Struct]] = {
 }
 
 
+class NotApplicable(_Model):
+    """In place of a topic's guide: the topic does not apply to this platform or device, and why."""
+
+    not_applicable: Annotated[Note, Meta(description="Why this topic does not apply here, in one or two sentences (staff see it).")]
+
+
 @lru_cache(maxsize=16)
-def platform_model(topics: tuple[str, ...], *, device: bool = False) -> type[Struct]:
-    """The shape of a platform file (every topic required) or a device file (any topics), for ``topics``:
-    a `name` and one GuideTable per topic id. Made from checklist.toml's topics, so it is built here."""
+def platform_model(topics: tuple[str, ...], *, for_schema: bool = False) -> type[Struct]:
+    """The shape of a platform or device file for ``topics`` (checklist.toml's, so it is built here): a
+    `name`, and for every topic a table: its guide (a GuideTable) or `not_applicable = "why"`.
+
+    msgspec checks the file with each topic table as a plain table; content.py then checks each one as a
+    GuideTable or a NotApplicable, and that every topic has one. ``for_schema`` types them as GuideTable,
+    for the JSON Schema (schema.py offers NotApplicable as the other choice)."""
     fields: list[tuple] = [("name", Annotated[Name, Meta(description="The display name.")])]
     for tid in topics:
-        if device:
-            kind = Annotated[GuideTable | None, Meta(description=f"Optional: the guide for the topic {tid}.")]
-            fields.append((tid.replace("-", "_"), kind, msgspec.field(default=None, name=tid)))
-        else:
-            kind = Annotated[GuideTable, Meta(description=f"The guide for the topic {tid}.")]
-            fields.append((tid.replace("-", "_"), kind, msgspec.field(name=tid)))
-    doc = ("A device file" if device else "A platform file") + ": its display name and one table per topic."
-    name = "Device" if device else "PlatformFile"
-    return msgspec.defstruct(name, fields, bases=(_Model,), module=__name__, namespace={"__doc__": doc})
+        what = f'The guide for the topic {tid}, or not_applicable = "why" when it does not apply.'
+        kind = GuideTable if for_schema else dict[str, Any]
+        fields.append((tid.replace("-", "_"), Annotated[kind | None, Meta(description=what)], msgspec.field(default=None, name=tid)))
+    doc = "A platform or device file: its display name and one table per topic."
+    return msgspec.defstruct("PlatformFile", fields, bases=(_Model,), module=__name__, namespace={"__doc__": doc})

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from safetyhelper.model import FILE_MODELS, Guide, GuideTable, Helpline, Item, Step, Struct, Topic, platform_model
+from safetyhelper.model import FILE_MODELS, Guide, GuideTable, Helpline, Item, NotApplicable, Step, Struct, Topic, platform_model
 
 #: The schema file of each kind of content file, as named in the ``#:schema`` lines and in the wheel.
 SCHEMA_FILES = {
@@ -29,20 +29,28 @@ SCHEMA_FILES = {
 SCHEMA_DIR = "schemas"
 
 
-def models(topics: tuple[str, ...]) -> dict[str, type[Struct]]:
-    """The model of each kind of file, for a pack whose checklist has ``topics``."""
-    return {
-        **FILE_MODELS,
-        "platforms": platform_model(topics),
-        "devices": platform_model(topics, device=True),
-    }
+def platform_schema(topics: tuple[str, ...]) -> dict[str, Any]:
+    """The JSON Schema of a platform or device file: a name, and for every topic (all required) its guide
+    or a not_applicable table. (msgspec cannot make a choice of two tables itself, so it is added here.)"""
+    schema = msgspec.json.schema(platform_model(topics, for_schema=True))
+    schema["$defs"]["NotApplicable"] = msgspec.json.schema(NotApplicable)["$defs"]["NotApplicable"]
+    top = schema["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    for tid in topics:
+        spec = top["properties"][tid]
+        top["properties"][tid] = {
+            "description": spec.get("description", ""),
+            "anyOf": [{"$ref": "#/$defs/GuideTable"}, {"$ref": "#/$defs/NotApplicable"}],
+        }
+    top["required"] = ["name", *topics]
+    return schema
 
 
 def schemas(topics: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """Schema file name -> JSON Schema, for every kind of content file."""
     out = {}
-    for kind, model in models(topics).items():
-        schema = msgspec.json.schema(model)
+    made = {kind: msgspec.json.schema(model) for kind, model in FILE_MODELS.items()}
+    made["platforms"] = made["devices"] = platform_schema(topics)
+    for kind, schema in made.items():
         out[SCHEMA_FILES[kind]] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$comment": "Made by `safetyhelper content schema` from safetyhelper/model.py: do not edit.",
@@ -123,8 +131,10 @@ def field_reference(topics: tuple[str, ...]) -> str:
         (
             "platforms/&lt;id&gt;.toml and devices/&lt;id&gt;.toml: one table per topic",
             GuideTable,
-            f"Each file also has `{name[0]}` ({name[1]}, required): {name[3]}",
+            f"Each file also has `{name[0]}` ({name[1]}, required): {name[3]} Every topic of the checklist needs "
+            "a table: the guide below, or `not_applicable`.",
         ),
+        ("A topic that does not apply (in place of its guide)", NotApplicable, ""),
         ("guides.toml: `[[guide]]`", Guide, ""),
         ("helplines.toml: `[[helpline]]`", Helpline, ""),
         ("organisation.toml", FILE_MODELS["organisation.toml"], ""),

@@ -20,7 +20,7 @@ checked = 2026-01-01
 unverified = "Not tried on a phone yet."
 steps = [
 """
-TAIL = "]\n"
+TAIL = "]\n" + "".join(f'\n[{t}]\nnot_applicable = "Not in this test device."\n' for t in ("privacy", "location", "blocking", "reporting"))
 
 
 def device(*steps: str) -> str:
@@ -175,3 +175,36 @@ async def test_the_staff_guide_lists_them_and_the_checklist_does_not():
         await pilot.press("n")
         await pilot.pause()
         assert "Try each step" not in visible_text(app) and "Nobody has tried" not in visible_text(app)
+
+
+# ---------------------------------------------------------------- every topic covered, or a reason (issue 12, part 3)
+
+
+def test_a_topic_with_neither_a_guide_nor_a_reason_is_a_gap(tmp_path):
+    text = device(RECOVERY).replace('\n[blocking]\nnot_applicable = "Not in this test device."\n', "")
+    err = content_error(tmp_path, "devices/testphone.toml", text)
+    assert err.field == "blocking" and "missing: no [blocking] table" in err.message and "not_applicable" in err.message
+
+
+def test_not_applicable_is_a_table_of_its_own_with_a_reason(tmp_path):
+    text = device(RECOVERY).replace('[blocking]\nnot_applicable = "Not in this test device."', '[blocking]\nnot_applicable = ""')
+    err = content_error(tmp_path / "empty", "devices/testphone.toml", text)
+    assert err.field == "blocking.not_applicable" and "empty" in err.message
+    text = device(RECOVERY).replace('[blocking]\nnot_applicable = "Not in this test device."', '[blocking]\nnot_applicable = "No."\ntitle = "Block"')
+    err = content_error(tmp_path / "mixed", "devices/testphone.toml", text)
+    assert err.field == "blocking.title" and "unknown key: expected one of not_applicable" in err.message
+
+
+def test_content_check_prints_the_coverage_table():
+    pack = load_content()
+    result = run_cli("content", "check")
+    assert "coverage (yes: a guide; n/a: does not apply, with a reason):" in result.stdout
+    rows = {line.strip().split("  ")[0]: line.split() for line in result.stdout.splitlines() if line.startswith("    ")}
+    for p in pack.platforms + pack.devices:
+        na = {t for t, _ in p.not_applicable}
+        assert p.name in rows, p.name
+        cells = rows[p.name][-len(pack.topics):]
+        assert cells == ["n/a" if t.id in na else "yes" for t in pack.topics], p.name
+    iphone = pack.platform("iphone")
+    assert {t for t, _ in iphone.not_applicable} == {"privacy", "blocking", "reporting"}
+    assert all(why for _, why in iphone.not_applicable)

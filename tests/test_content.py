@@ -26,6 +26,17 @@ steps = [
   "Open Settings.",
   { text = "Turn off Location.", warning = "Anyone who shares your location will see it stop." },
 ]
+[privacy]
+not_applicable = "Not in this test device."
+
+[security]
+not_applicable = "Not in this test device."
+
+[blocking]
+not_applicable = "Not in this test device."
+
+[reporting]
+not_applicable = "Not in this test device."
 """
 
 

@@ -271,6 +271,15 @@ url = "{base}/gone"
 checked = 2025-01-02  # left alone: the link is broken
 unverified = "Not tried on a phone yet."
 steps = ["Set a passcode."]
+
+[privacy]
+not_applicable = "Not in this test device."
+
+[blocking]
+not_applicable = "Not in this test device."
+
+[reporting]
+not_applicable = "Not in this test device."
 """
 
 GUIDES = """\
