@@ -180,7 +180,26 @@ def find_line(text: str, path: FieldPath) -> int | None:
             score += 1
         if score > best_score:
             best, best_score = lineno, score
+    if best is not None and best_score < len(want) and want[best_score].isdigit():
+        return _element_line(text.splitlines(), best, int(want[best_score])) or best
     return best
+
+
+def _element_line(lines: list[str], start: int, index: int) -> int | None:
+    """The line where element ``index`` of the array opened at line ``start`` (``key = [`` alone) begins, for
+    arrays written one element to a line, as the pack writes its steps; None otherwise."""
+    if not lines[start - 1].split("#", 1)[0].rstrip().endswith("["):
+        return None
+    seen = -1
+    for lineno in range(start + 1, len(lines) + 1):
+        item = lines[lineno - 1].strip()
+        if item.startswith("]"):
+            return None
+        if item[:1] in ('"', "{", "'"):
+            seen += 1
+            if seen == index:
+                return lineno
+    return None
 
 
 # --------------------------------------------------------------------------- checking one file's shape

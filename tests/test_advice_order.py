@@ -24,7 +24,7 @@ TAIL = "]\n" + "".join(f'\n[{t}]\nnot_applicable = "Not in this test device."\n'
 
 
 def device(*steps: str) -> str:
-    return HEAD + "".join(f"  {s},\n" for s in steps) + TAIL
+    return HEAD + "".join(f"  {s}\n" if s.startswith("#") else f"  {s},\n" for s in steps) + TAIL
 
 
 RECOVERY = '{ text = "Check the email and phone on the account are yours.", does = "check-recovery" }'
@@ -208,3 +208,9 @@ def test_content_check_prints_the_coverage_table():
     iphone = pack.platform("iphone")
     assert {t for t, _ in iphone.not_applicable} == {"privacy", "blocking", "reporting"}
     assert all(why for _, why in iphone.not_applicable)
+
+
+def test_an_order_error_names_the_line_of_the_step_itself(tmp_path):
+    text = device('"Open Settings."', "# a comment between steps", PASSWORD, RECOVERY)
+    err = content_error(tmp_path, "devices/testphone.toml", text)
+    assert err.line == text.splitlines().index("  " + PASSWORD + ",") + 1
