@@ -112,18 +112,20 @@ def font_problems(pack: ContentPack) -> list[ContentError]:
     return problems
 
 
+def telling_word(text: str, pack: ContentPack) -> str | None:
+    """The first word in ``text`` that a discreet sheet must not hold (it names abuse, the service or the
+    organisation), or None."""
+    low = text.lower()
+    return next((word for word in (*TELLING_WORDS, pack.organisation.name.lower()) if word in low), None)
+
+
 def discreet_problems(pack: ContentPack) -> list[ContentError]:
     """Text that can print on a discreet sheet but names abuse or the service."""
     problems = []
-    words = (*TELLING_WORDS, pack.organisation.name.lower())
     for tf in text_fields(pack):
-        if not tf.discreet:
-            continue
-        low = tf.text.lower()
-        for word in words:
-            if word in low:
-                problems.append(_error(tf, f"says {word!r}, but this text prints on discreet sheets: reword it"))
-                break
+        word = telling_word(tf.text, pack) if tf.discreet else None
+        if word:
+            problems.append(_error(tf, f"says {word!r}, but this text prints on discreet sheets: reword it"))
     return problems
 
 

@@ -114,15 +114,15 @@ class Item(_Model):
     id: Annotated[Id, Meta(description="The item's id.")]
     title: Annotated[Title, Meta(description="A short title.")]
     why: Annotated[Why, Meta(description="Why it matters, in one or two short sentences.")]
-    topics: Annotated[Annotated[tuple[Id, ...], Meta(min_length=1)], Meta(description="Which platform and device topics to show for this item (topic ids).")]
+    topics: Annotated[tuple[Id, ...], Meta(min_length=1, description="Which platform and device topics to show for this item (topic ids).")]
     steps: Annotated[Steps, Meta(description="What to do, in general (at least one step).")]
 
 
 class Checklist(_Model):
     """checklist.toml: the topics, then the checklist items."""
 
-    topic: Annotated[Annotated[tuple[Topic, ...], Meta(min_length=1)], Meta(description="The topics ([[topic]] tables).")]
-    item: Annotated[Annotated[tuple[Item, ...], Meta(min_length=1)], Meta(description="The checklist items ([[item]] tables), in order.")]
+    topic: Annotated[tuple[Topic, ...], Meta(min_length=1, description="The topics ([[topic]] tables).")]
+    item: Annotated[tuple[Item, ...], Meta(min_length=1, description="The checklist items ([[item]] tables), in order.")]
 
 
 class GuideTable(_Model):
@@ -172,7 +172,7 @@ class Guide(_Model):
 class Guides(_Model):
     """guides.toml: general guides."""
 
-    guide: Annotated[Annotated[tuple[Guide, ...], Meta(min_length=1)], Meta(description="The guides ([[guide]] tables).")]
+    guide: Annotated[tuple[Guide, ...], Meta(min_length=1, description="The guides ([[guide]] tables).")]
 
 
 class Helpline(_Model):
@@ -182,7 +182,7 @@ class Helpline(_Model):
     name: Annotated[Name, Meta(description="Its name.")]
     number: Annotated[Number, Meta(description="The phone number, as it is dialled.")]
     hours: Annotated[Hours, Meta(description="When it answers.")]
-    nations: Annotated[Annotated[tuple[Nation, ...], Meta(min_length=1)], Meta(description="Where it serves: any of England, Scotland, Wales, Northern Ireland.")]
+    nations: Annotated[tuple[Nation, ...], Meta(min_length=1, description="Where it serves: any of England, Scotland, Wales, Northern Ireland.")]
     about: Annotated[About, Meta(description="One short sentence.")]
     checked: Annotated[Date, Meta(description="The date the number was checked.")]
     url: Annotated[Url | None, Meta(description="Optional: its web address.")] = None
@@ -191,7 +191,7 @@ class Helpline(_Model):
 class Helplines(_Model):
     """helplines.toml: helplines."""
 
-    helpline: Annotated[Annotated[tuple[Helpline, ...], Meta(min_length=1)], Meta(description="The helplines ([[helpline]] tables).")]
+    helpline: Annotated[tuple[Helpline, ...], Meta(min_length=1, description="The helplines ([[helpline]] tables).")]
 
 
 class Organisation(_Model):
@@ -200,14 +200,14 @@ class Organisation(_Model):
     name: Annotated[Name, Meta(description="The organisation's name (never on a discreet sheet).")]
     contact: Annotated[Contact, Meta(description="How to reach the organisation, in one line.")]
     discreet_title: Annotated[DiscreetTitle, Meta(description="The title of a discreet sheet: nothing that tells what it is for.")]
-    helplines: Annotated[Annotated[tuple[Id, ...], Meta(min_length=1)], Meta(description="Helpline ids to print on sheets, in order.")]
+    helplines: Annotated[tuple[Id, ...], Meta(min_length=1, description="Helpline ids to print on sheets, in order.")]
 
 
 class Staff(_Model):
     """staff.toml: the staff quick guide."""
 
     title: Annotated[Title, Meta(description="The guide's title.")]
-    points: Annotated[Annotated[tuple[Point, ...], Meta(min_length=1)], Meta(description="Short points, in order.")]
+    points: Annotated[tuple[Point, ...], Meta(min_length=1, description="Short points, in order.")]
 
 
 class Link(Struct, frozen=True):

@@ -33,7 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from safetyhelper.checks import TELLING_WORDS
+from safetyhelper.checks import telling_word
 from safetyhelper.content import ContentPack, Item
 from safetyhelper.files import write_new
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
@@ -503,12 +503,6 @@ def _p(text: str, style: ParagraphStyle, label: str = "") -> Text:
     return Text(text, style, label=label)
 
 
-def _reveals(text: str, pack: ContentPack) -> bool:
-    """True when ``text`` holds a word a discreet sheet must not (the content check's own list)."""
-    low = text.lower()
-    return any(word in low for word in (*TELLING_WORDS, pack.organisation.name.lower()))
-
-
 def _steps(steps, st: _Styles, options: SheetOptions) -> list[Flowable]:
     """Numbered steps, one block each; a step that could be noticed has its warning inside its own block,
     before the action (in neutral words on a discreet sheet, which also leaves out steps not for it)."""
@@ -536,7 +530,7 @@ def _guide_block(gs: GuideStep, st: _Styles, options: SheetOptions, pack: Conten
     """A guide's code and address on the left; beside it its heading, note (as the screen shows it) and steps."""
     g = gs.guide
     right: list[Flowable] = [_p(f"{gs.platform.name}: {g.title}", st.h3)]
-    if g.note and not (options.discreet and _reveals(g.note, pack)):
+    if g.note and not (options.discreet and telling_word(g.note, pack)):
         right.append(_p(f"Note: {g.note}", st.note))
     right += _steps(g.steps, st, options)
     return Beside(_code_column(g.url, size, st), right, size, 5 * mm, space_before=st.body_size * 0.9)
@@ -544,14 +538,10 @@ def _guide_block(gs: GuideStep, st: _Styles, options: SheetOptions, pack: Conten
 
 def _plan_codes(session: Session, item: Item) -> list[GuideStep]:
     """For the plan: one code per chosen app or phone with a guide for ``item`` (its first topic that has one)."""
-    out = []
-    for p in session.chosen_platforms:
-        for topic in item.topics:
-            g = p.guide(topic)
-            if g is not None:
-                out.append(GuideStep(p, g))
-                break
-    return out
+    first: dict[str, GuideStep] = {}
+    for gs in session.guides_for(item):
+        first.setdefault(gs.platform.id, gs)
+    return list(first.values())
 
 
 def _codes_grid(codes: list[GuideStep], st: _Styles, *, large: bool, with_address: bool = False) -> Table:
@@ -691,7 +681,7 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
         story.extend(body[1:])
 
     general = [g for g in session.general_guides
-               if not (options.discreet and any(_reveals(t, pack) for t in (g.title, g.about, g.url)))]
+               if not (options.discreet and any(telling_word(t, pack) for t in (g.title, g.about, g.url)))]
     lead = [_p("Other guides", st.h1)]
     for g in general:
         block = Beside(_code_column(g.url, size, st), [_p(g.title, st.h3), _p(g.about, st.body)], size, 5 * mm,

@@ -41,13 +41,6 @@ class QRCode(Widget):
     def scale(self) -> int:
         return self._scale
 
-    @scale.setter
-    def scale(self, value: int) -> None:
-        if value != self._scale:
-            self._scale = value
-            self._build()
-            self.refresh(layout=True)
-
     @property
     def level(self) -> str:
         return self._level
