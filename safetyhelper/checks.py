@@ -23,7 +23,7 @@ FONT_COVERAGE = Path(__file__).resolve().parent / "fonts" / "coverage.txt"
 #: abusive); the organisation's name is checked too.
 TELLING_WORDS = ("abus", "domestic", "violen", "refuge", "women's aid", "womensaid", "stalk", "harass",
                  "danger", "unsafe", "999", "caseworker", "partner", "escape", "threat", "proof", "evidence",
-                 "quick exit", "hide where", "the other person")
+                 "quick exit", "hide where", "the other person", "safety check")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def text_fields(pack: ContentPack) -> Iterator[TextField]:
         yield TextField(check, ("item", i, "title"), it.title, True)
         yield TextField(check, ("item", i, "why"), it.why, False)
         yield from _steps(check, ("item", i, "steps"), it.steps)
-    for p in pack.platforms + pack.devices:
+    for p in pack.guided:
         f = files.get(f"{p.kind}s/{p.id}.toml", p.id)
         yield TextField(f, ("name",), p.name, True)
         for g in p.guides:

@@ -222,7 +222,7 @@ def content_schema(args: argparse.Namespace, override: str | None) -> int:
 
 def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> int:
     pack = load_content(override)
-    for option, wanted, kind in (("--platform", args.platform, pack.platforms), ("--device", args.device, pack.devices)):
+    for option, wanted, kind in (("--platform", args.platform, pack.accounts + pack.platforms), ("--device", args.device, pack.devices)):
         valid = [p.id for p in kind]
         for pid in wanted:
             if pid not in valid:
@@ -271,7 +271,7 @@ def coverage_table(pack: ContentPack) -> list[str]:
     """Platforms and devices by topics: a guide (yes) or not applicable (n/a). Every cell is one of the two:
     the check fails on a gap."""
     topics = [t.id for t in pack.topics]
-    rows = pack.platforms + pack.devices
+    rows = pack.guided
     first = max(len(p.name) for p in rows) + 2
     widths = [max(len(t), 3) + 2 for t in topics]
     out = ["  coverage (yes: a guide; n/a: does not apply, with a reason):"]
@@ -289,7 +289,7 @@ def summary(pack: ContentPack, today: dt.date | None = None) -> str:
     to_check = [g.id for g in pack.guides if g.status == "check"]
     noticeable = sum(
         1
-        for p in pack.platforms + pack.devices
+        for p in pack.guided
         for g in p.guides
         for s in g.steps
         if s.noticeable
@@ -298,6 +298,7 @@ def summary(pack: ContentPack, today: dt.date | None = None) -> str:
         "Content pack OK",
         "  read from:       " + " + ".join(pack.sources),
         f"  checklist items: {len(pack.items)}",
+        f"  accounts:        {len(pack.accounts)} ({', '.join(p.name for p in pack.accounts)})",
         f"  platforms:       {len(pack.platforms)} ({', '.join(p.name for p in pack.platforms)})",
         f"  devices:         {len(pack.devices)} ({', '.join(p.name for p in pack.devices)})",
         f"  general guides:  {len(pack.guides)}"

@@ -54,7 +54,7 @@ from safetyhelper.model import (
 ENV_CONTENT = "SAFETYHELPER_CONTENT"
 
 TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml")
-KIND_DIRS = ("platforms", "devices")
+KIND_DIRS = ("accounts", "platforms", "devices")
 FieldPath = tuple[str | int, ...]
 
 
@@ -537,7 +537,7 @@ def rule_unique_ids(f: _File, key: str, ids: list[str]) -> None:
 def rule_known(f: _File, fld: FieldPath, value: str, known: list[str], what: str) -> None:
     """An id that names something defined elsewhere (a topic, a platform, a helpline) must exist."""
     if value not in known:
-        raise f.fail(fld, f"unknown {what} {shown(value)}: expected one of {', '.join(known)}")
+        raise f.fail(fld, f"unknown {what} {shown(value)}: expected one of {', '.join(known) or '(none yet)'}")
 
 
 def rule_checked_not_in_future(f: _File, fld: FieldPath, checked: _dt.date, today: _dt.date) -> None:
@@ -596,11 +596,19 @@ ORDER_RULES = (
     ("record before reporting", ("keep-record",), "report", "a report can get posts removed that she may need later"),
 )
 
+#: Checks that must come after a change (or be repeated after it), as (rule name, the checks, the change, why).
+AFTER_RULES = (
+    ("devices after the password", ("end-sessions", "check-devices"), "change-password",
+     "some apps stay signed in after a new password"),
+    ("fingerprints and faces after the passcode", ("check-unlock",), "change-passcode",
+     "anyone who knew the old passcode could have added a fingerprint or face"),
+)
+
 
 def rule_safe_order(f: _File, fld: FieldPath, steps: tuple[Step, ...]) -> None:
     """Steps that change security come in an order that cannot tip anyone off or lock her out: recovery details
-    before the password and two-step, a record before blocking or reporting, and the devices signed in
-    checked (or logged out) after the password changes."""
+    before the password and two-step, a record before blocking or reporting; the devices signed in checked
+    (or logged out) after the password changes, and the phone's fingerprints and faces after its passcode."""
     does = [s.does for s in steps]
     for name, first, later, why in ORDER_RULES:
         if later not in does:
@@ -611,14 +619,16 @@ def rule_safe_order(f: _File, fld: FieldPath, steps: tuple[Step, ...]) -> None:
             before = [i for i, d in enumerate(does) if d in first]
             where = f"step {before[0] + 1} ({wanted}) must come before it" if before else f"add a step with {wanted} before it"
             raise f.fail(fld + (at, "does"), f"{name}: step {at + 1} does {shown(later)}, but {where}: {why}")
-    if "change-password" in does:
-        at = does.index("change-password")
-        checks = [i for i, d in enumerate(does) if d in ("end-sessions", "check-devices")]
+    for name, again, changed, why in AFTER_RULES:
+        if changed not in does:
+            continue
+        at = does.index(changed)
+        checks = [i for i, d in enumerate(does) if d in again]
         if checks and not any(i > at for i in checks):
             raise f.fail(
                 fld + (at, "does"),
-                f"devices after the password: step {checks[-1] + 1} logs out or checks devices before step {at + 1} "
-                "changes the password; do it after (or again after), since some apps stay signed in",
+                f"{name}: step {checks[-1] + 1} does {shown(does[checks[-1]])} before step {at + 1} does "
+                f"{shown(changed)}; do it after (or again after): {why}",
             )
 
 
@@ -671,8 +681,9 @@ def load_content(
         items.append(msgspec.structs.replace(item, steps=steps))
 
     # platforms/ and devices/: a name, and one guide table per topic
-    kinds: dict[str, list[Platform]] = {"platforms": [], "devices": []}
+    kinds: dict[str, list[Platform]] = {kind: [] for kind in KIND_DIRS}
     all_ids: dict[str, str] = {}
+    signs_in_with: list[tuple[_File, str]] = []
     for name in sorted(n for n in files if "/" in n):
         kind_dir, filename = name.split("/", 1)
         pid = filename[: -len(".toml")]
@@ -704,10 +715,16 @@ def load_content(
         rule_words_fit(f, (), f.data)
         if not guides:
             raise f.fail((), "expected a guide for at least one topic, not only not_applicable")
-        kinds[kind_dir].append(Platform(pid, shaped.name, kind_dir[:-1], tuple(guides), tuple(not_applicable)))
+        kinds[kind_dir].append(
+            Platform(pid, shaped.name, kind_dir[:-1], tuple(guides), tuple(not_applicable), shaped.account)
+        )
+        if shaped.account is not None:
+            signs_in_with.append((f, shaped.account))
     if not kinds["platforms"]:
         raise ContentError(base_dir / "platforms", "expected at least one platform file")
-    platform_ids = [p.id for p in kinds["platforms"]]
+    platform_ids = [p.id for p in kinds["accounts"] + kinds["platforms"]]
+    for f, account in signs_in_with:
+        rule_known(f, ("account",), account, [p.id for p in kinds["accounts"]], "account (a file in accounts/)")
 
     # guides.toml
     f = read("guides.toml")
@@ -743,6 +760,7 @@ def load_content(
         items=tuple(items),
         platforms=tuple(kinds["platforms"]),
         devices=tuple(kinds["devices"]),
+        accounts=tuple(kinds["accounts"]),
         guides=general.guide,
         helplines=helplines.helpline,
         organisation=organisation,

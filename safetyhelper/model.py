@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union
 
 import msgspec
@@ -74,6 +75,10 @@ Action = Literal[
     "keep-record",  # keep a copy of what happened, somewhere private
     "block",
     "report",
+    "check-forwarding",  # email forwarding, filters and delegated access: nothing copies her mail to anyone
+    "change-passcode",  # the phone's own passcode: one only she knows
+    "check-unlock",  # fingerprints and faces that unlock the phone: hers alone
+    "check-phone-apps",  # device management, profiles, admin, accessibility or monitoring apps
 ]
 ACTIONS: tuple[str, ...] = Action.__args__
 GuideStatus = Literal["ok", "check"]
@@ -148,10 +153,12 @@ class Platform(Struct, frozen=True):
 
     id: str
     name: str
-    kind: str  # "platform" or "device"
+    kind: str  # "account", "platform" or "device"
     guides: tuple[TopicGuide, ...]
     #: (topic, why) for each topic that does not apply here.
     not_applicable: tuple[tuple[str, str], ...] = ()
+    #: The id of the account it signs in with (picking it picks that account too), if any.
+    account: str | None = None
 
     def guide(self, topic: str) -> TopicGuide | None:
         return next((g for g in self.guides if g.topic == topic), None)
@@ -234,9 +241,23 @@ class ContentPack(Struct, frozen=True):
     sources: tuple[str, ...] = ()
     #: (relative name, path) of every file read, e.g. ("platforms/x.toml", "/.../x.toml").
     files: tuple[tuple[str, str], ...] = ()
+    #: Email and sign-in accounts (accounts/): platforms that every other account's reset goes through.
+    accounts: tuple[Platform, ...] = ()
+
+    @property
+    def guided(self) -> tuple[Platform, ...]:
+        """Everything with guides, in the order they are shown: accounts first (every reset goes through
+        the email account), then platforms, then devices."""
+        return self.accounts + self.platforms + self.devices
+
+    def with_accounts(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` and the accounts they sign in with (an iPhone signs in with an Apple Account), in order."""
+        wanted = set(ids)
+        wanted |= {p.account for p in self.guided if p.id in wanted and p.account}
+        return [p.id for p in self.guided if p.id in wanted]
 
     def platform(self, pid: str) -> Platform | None:
-        return next((p for p in self.platforms + self.devices if p.id == pid), None)
+        return next((p for p in self.guided if p.id == pid), None)
 
     def helpline(self, hid: str) -> Helpline | None:
         return next((h for h in self.helplines if h.id == hid), None)
@@ -250,7 +271,7 @@ class ContentPack(Struct, frozen=True):
 
     def unverified_guides(self) -> list[tuple[Platform, TopicGuide]]:
         """The guides whose steps nobody has yet tried on a real phone (for staff and the admin only)."""
-        return [(p, g) for p in self.platforms + self.devices for g in p.guides if g.unverified is not None]
+        return [(p, g) for p in self.guided for g in p.guides if g.unverified is not None]
 
     def stale_links(self, today: _dt.date | None = None) -> tuple[Link, ...]:
         today = today or _dt.date.today()
@@ -282,7 +303,12 @@ def platform_model(topics: tuple[str, ...], *, for_schema: bool = False) -> type
     msgspec checks the file with each topic table as a plain table; content.py then checks each one as a
     GuideTable or a NotApplicable, and that every topic has one. ``for_schema`` types them as GuideTable,
     for the JSON Schema (schema.py offers NotApplicable as the other choice)."""
-    fields: list[tuple] = [("name", Annotated[Name, Meta(description="The display name.")])]
+    fields: list[tuple] = [
+        ("name", Annotated[Name, Meta(description="The display name.")]),
+        ("account", Annotated[Id | None, Meta(description="Optional: the id of the account (a file in accounts/) it "
+                                                  "signs in with, for example google-account. Picking it picks that account too.")],
+         msgspec.field(default=None)),
+    ]
     for tid in topics:
         what = f'The guide for the topic {tid}, or not_applicable = "why" when it does not apply.'
         kind = GuideTable if for_schema else dict[str, Any]

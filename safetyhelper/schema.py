@@ -22,6 +22,7 @@ SCHEMA_FILES = {
     "helplines.toml": "helplines.schema.json",
     "organisation.toml": "organisation.schema.json",
     "staff.toml": "staff.schema.json",
+    "accounts": "platform.schema.json",
     "platforms": "platform.schema.json",
     "devices": "device.schema.json",
 }
@@ -76,7 +77,7 @@ def write_schemas(folder: Path, topics: tuple[str, ...]) -> list[Path]:
 
 def schema_line(kind: str) -> str:
     """The ``#:schema`` line that starts a shipped file of ``kind`` (a top file name, or platforms/devices)."""
-    where = "../" if kind in ("platforms", "devices") else "./"
+    where = "../" if kind in ("accounts", "platforms", "devices") else "./"
     return f"#:schema {where}{SCHEMA_DIR}/{SCHEMA_FILES[kind]}"
 
 
@@ -129,7 +130,7 @@ def field_reference(topics: tuple[str, ...]) -> str:
         ("checklist.toml: `[[item]]`", Item, ""),
         ("A step written as a table", Step, "A step is plain text, or a table when it needs a warning or must stay off discreet sheets."),
         (
-            "platforms/&lt;id&gt;.toml and devices/&lt;id&gt;.toml: one table per topic",
+            "accounts/, platforms/ and devices/&lt;id&gt;.toml: one table per topic",
             GuideTable,
             f"Each file also has `{name[0]}` ({name[1]}, required): {name[3]} Every topic of the checklist needs "
             "a table: the guide below, or `not_applicable`.",

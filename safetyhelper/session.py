@@ -64,10 +64,10 @@ class Session:
 
     def choose(self, ids: list[str] | set[str] | tuple[str, ...]) -> None:
         wanted = set(ids)
-        unknown = wanted - {p.id for p in self.pack.platforms + self.pack.devices}
+        unknown = wanted - {p.id for p in self.pack.guided}
         if unknown:
             raise ValueError(f"unknown platform or device: {', '.join(sorted(unknown))}")
-        self.chosen = [p.id for p in self.pack.platforms + self.pack.devices if p.id in wanted]
+        self.chosen = [p.id for p in self.pack.guided if p.id in wanted]
 
     @property
     def offered_general(self) -> list[Guide]:
@@ -89,7 +89,7 @@ class Session:
 
     @property
     def chosen_platforms(self) -> list[Platform]:
-        return [p for p in self.pack.platforms + self.pack.devices if p.id in self.chosen]
+        return [p for p in self.pack.guided if p.id in self.chosen]
 
     def record(self, item_id: str, outcome: Outcome) -> None:
         if not any(i.id == item_id for i in self.pack.items):

@@ -751,9 +751,10 @@ def _helplines(pack: ContentPack, st: _Styles, *, discreet: bool) -> Flowable:
 
 
 def cli_session(pack: ContentPack, ids: Iterable[str]) -> Session:
-    """A session for a sheet made from the command line: every item 'to do'."""
+    """A session for a sheet made from the command line: every item 'to do'. A phone or app brings the
+    account it signs in with (an iPhone its Apple Account)."""
     session = Session(pack)
-    session.choose(list(ids))
+    session.choose(pack.with_accounts(ids))
     for item in pack.items:
         session.record(item.id, Outcome.AT_HOME)
     return session

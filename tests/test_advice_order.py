@@ -20,7 +20,7 @@ checked = 2026-01-01
 unverified = "Not tried on a phone yet."
 steps = [
 """
-TAIL = "]\n" + "".join(f'\n[{t}]\nnot_applicable = "Not in this test device."\n' for t in ("privacy", "location", "blocking", "reporting"))
+TAIL = "]\n" + "".join(f'\n[{t}]\nnot_applicable = "Not in this test device."\n' for t in ("privacy", "location", "blocking", "reporting", "sharing", "phone"))
 
 
 def device(*steps: str) -> str:
@@ -35,6 +35,8 @@ DEVICES = '{ text = "Log out devices you do not use yourself.", does = "end-sess
 LOOK = '{ text = "Look at the devices signed in.", does = "check-devices" }'
 RECORD = '{ text = "Keep a copy of the messages first.", does = "keep-record" }'
 BLOCK = '{ text = "Block them.", does = "block" }'
+PASSCODE = '{ text = "Change the passcode.", warning = "Anyone who knew it will notice.", does = "change-passcode" }'
+UNLOCK = '{ text = "Remove fingerprints that are not yours.", does = "check-unlock" }'
 REPORT = '{ text = "Report the post.", does = "report" }'
 
 
@@ -45,6 +47,7 @@ REPORT = '{ text = "Report the post.", does = "report" }'
         (EMAIL, PASSWORD, DEVICES),
         (LOOK, RECOVERY, PASSWORD, DEVICES),  # looking first is fine when the log-out comes after
         (RECORD, BLOCK, REPORT),
+        (PASSCODE, UNLOCK),
         ('"A plain step."', RECOVERY, TWO_STEP),
     ],
 )
@@ -61,10 +64,12 @@ def test_a_safe_order_loads(tmp_path, steps):
         ((PASSWORD, RECOVERY), 1, "recovery before password: step 1 does 'change-password', but step 2"),
         ((PASSWORD,), 1, "add a step with does = 'check-recovery' or does = 'secure-email' before it"),
         ((TWO_STEP, RECOVERY, PASSWORD), 1, "recovery before two-step: step 1 does 'two-step'"),
-        ((RECOVERY, DEVICES, PASSWORD), 3, "devices after the password: step 2 logs out or checks devices before step 3"),
+        ((RECOVERY, DEVICES, PASSWORD), 3, "devices after the password: step 2 does 'end-sessions' before step 3 does 'change-password'"),
         ((BLOCK, RECORD), 1, "record before blocking: step 1 does 'block'"),
         ((RECORD, BLOCK, REPORT, RECORD), None, None),  # fine: a record came first
         ((REPORT,), 1, "record before reporting"),
+        ((UNLOCK, PASSCODE), 2, "fingerprints and faces after the passcode: step 1 does 'check-unlock' before step 2"),
+        ((UNLOCK, PASSCODE, UNLOCK), None, None),  # fine: checked again after
     ],
 )
 def test_an_unsafe_order_is_one_line_naming_the_steps(tmp_path, steps, bad_step, says):
@@ -105,8 +110,11 @@ def test_the_command_gives_one_line_and_exit_2(tmp_path):
 
 def test_every_shipped_security_guide_checks_recovery_before_the_password():
     pack = load_content()
-    for p in pack.platforms + pack.devices:
+    for p in pack.guided:
         g = p.guide("security")
+        if g is None:  # its security guide is the account's it signs in with (an iPhone's Apple Account)
+            assert p.account and pack.platform(p.account).guide("security"), p.id
+            continue
         does = [s.does for s in g.steps]
         assert "check-recovery" in does, p.id
         if "change-password" not in does:  # WhatsApp has no password: a PIN and an email, checked first
@@ -115,13 +123,15 @@ def test_every_shipped_security_guide_checks_recovery_before_the_password():
         assert {"check-recovery", "secure-email"} & set(does[:at]), p.id
         password = g.steps[at]
         assert password.warning and ("email" in password.warning and "phone" in password.warning), p.id
-    for p in pack.platforms:
+    for p in pack.accounts + pack.platforms:
         for topic in ("blocking", "reporting"):
+            if p.guide(topic) is None:
+                continue
             does = [s.does for s in p.guide(topic).steps]
             assert does[0] == "keep-record", (p.id, topic)
 
 
-@pytest.mark.parametrize("word", ["proof", "evidence", "quick exit", "hide where", "the other person"])
+@pytest.mark.parametrize("word", ["proof", "evidence", "quick exit", "hide where", "the other person", "safety check"])
 def test_words_that_give_a_discreet_sheet_away_are_refused(tmp_path, word):
     err = content_error(tmp_path, "devices/testphone.toml", device(f'"Keep it as {word} for later."'))
     assert f"says {word!r}" in err.message and err.field == "security.steps[0]"
@@ -151,7 +161,7 @@ def test_content_check_and_the_staff_guide_list_the_unverified_guides_and_servic
     from safetyhelper.sheet import cli_session, sheet_pdf
     from test_sheet import flat, pdf_text
 
-    text = flat(pdf_text(sheet_pdf(cli_session(pack, [p.id for p in pack.platforms + pack.devices]))))
+    text = flat(pdf_text(sheet_pdf(cli_session(pack, [p.id for p in pack.guided]))))
     for _, g in unverified[:5]:
         assert g.unverified.split(".")[0] not in text
 
@@ -200,13 +210,13 @@ def test_content_check_prints_the_coverage_table():
     result = run_cli("content", "check")
     assert "coverage (yes: a guide; n/a: does not apply, with a reason):" in result.stdout
     rows = {line.strip().split("  ")[0]: line.split() for line in result.stdout.splitlines() if line.startswith("    ")}
-    for p in pack.platforms + pack.devices:
+    for p in pack.guided:
         na = {t for t, _ in p.not_applicable}
         assert p.name in rows, p.name
         cells = rows[p.name][-len(pack.topics):]
         assert cells == ["n/a" if t.id in na else "yes" for t in pack.topics], p.name
     iphone = pack.platform("iphone")
-    assert {t for t, _ in iphone.not_applicable} == {"privacy", "blocking", "reporting"}
+    assert {t for t, _ in iphone.not_applicable} == {"privacy", "security", "blocking", "reporting"}
     assert all(why for _, why in iphone.not_applicable)
 
 

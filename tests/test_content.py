@@ -12,7 +12,7 @@ from conftest import content_error, override_with, run_cli, shipped_text
 from safetyhelper.content import MAX_URL_BYTES, ContentError, find_line, load_content
 
 POLICY_PLATFORMS = {"facebook", "x", "instagram", "linkedin", "snapchat", "youtube"}
-TOPICS = ("privacy", "location", "security", "blocking", "reporting")
+TOPICS = ("privacy", "location", "sharing", "phone", "security", "blocking", "reporting")
 
 DEVICE = """\
 name = "Test phone"
@@ -37,6 +37,12 @@ not_applicable = "Not in this test device."
 
 [reporting]
 not_applicable = "Not in this test device."
+
+[sharing]
+not_applicable = "Not in this test device."
+
+[phone]
+not_applicable = "Not in this test device."
 """
 
 
@@ -45,17 +51,19 @@ not_applicable = "Not in this test device."
 
 def test_shipped_pack_loads_with_everything_the_policy_names():
     pack = load_content()
-    assert [i.id for i in pack.items] == ["public", "recheck", "location", "security", "safety-tools"]
+    # The policy's five, and shared set-ups and the phone itself (issue 12), before the account's password.
+    assert [i.id for i in pack.items] == ["public", "recheck", "location", "sharing", "phone", "security", "safety-tools"]
     ids = {p.id for p in pack.platforms}
     assert POLICY_PLATFORMS | {"whatsapp", "tiktok"} <= ids
     assert {d.id for d in pack.devices} >= {"iphone", "android"}
-    for p in pack.platforms:
-        assert {g.topic for g in p.guides} == set(TOPICS), p.id
+    for p in pack.guided:
+        # Every topic: a guide, or a reason it does not apply.
+        assert {g.topic for g in p.guides} | {t for t, _ in p.not_applicable} == set(TOPICS), p.id
         for g in p.guides:
             assert g.steps and g.url.startswith("https://") and len(g.url.encode()) <= MAX_URL_BYTES
             assert g.checked <= dt.date.today()
     for d in pack.devices:
-        assert {"location", "security"} <= {g.topic for g in d.guides}, d.id
+        assert {"location", "sharing", "phone"} <= {g.topic for g in d.guides}, d.id
     womens_aid = [g for g in pack.guides if "womensaid.org.uk/wp-content" in g.url]
     assert womens_aid and womens_aid[0].status == "check"
     assert any("refugetechsafety.org" in g.url for g in pack.guides)
@@ -66,9 +74,10 @@ def test_shipped_pack_flags_noticeable_steps_where_someone_could_notice():
     pack = load_content()
     security_item = next(i for i in pack.items if i.id == "security")
     assert any(s.noticeable for s in security_item.steps)
-    for p in pack.platforms:
-        assert any(s.noticeable for s in p.guide("blocking").steps), f"{p.id}: blocking is never flagged"
-        assert any(s.noticeable for s in p.guide("security").steps), f"{p.id}: security is never flagged"
+    for p in pack.guided:
+        for g in p.guides:
+            if g.topic in ("blocking", "security", "sharing", "phone"):
+                assert any(s.noticeable for s in g.steps), f"{p.id}: {g.topic} is never flagged"
 
 
 def test_every_helpline_the_organisation_prints_exists_and_names_uk_nations():
@@ -83,7 +92,7 @@ def test_content_check_command_passes_and_summarises():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Content pack OK" in out
-    assert "checklist items: 5" in out
+    assert f"checklist items: {len(load_content().items)}" in out and "accounts:        3" in out
     assert re.search(r"platforms:\s+\d+ \(Facebook", out)
     assert "URLs:" in out and "oldest checked:" in out
     assert "marked for checking" in out

@@ -16,7 +16,7 @@ from safetyhelper.tui.widgets.steps import NOTICE_PREFIX, StepList
 from screen_qr import screen_text
 
 PACK = load_content()
-ALL = [p.id for p in PACK.platforms + PACK.devices]
+ALL = [p.id for p in PACK.guided]
 SIZE = (80, 24)
 
 
@@ -30,9 +30,12 @@ def tab_row(app) -> str:
     return visible_text(app).splitlines()[1]
 
 
-async def open_item(pilot, ids: list[str], item: int = 3) -> None:
-    """Start a session, pick ``ids`` and go to checklist item ``item`` (0-based; 3 is account security,
-    the longest step lists)."""
+SECURITY = [i.id for i in PACK.items].index("security")
+
+
+async def open_item(pilot, ids: list[str], item: int = SECURITY) -> None:
+    """Start a session, pick ``ids`` and go to checklist item ``item`` (0-based; by default account
+    security, the longest step lists). A phone brings the account it signs in with."""
     app = pilot.app
     await pilot.press("s")
     if not app.focused:
@@ -43,7 +46,7 @@ async def open_item(pilot, ids: list[str], item: int = 3) -> None:
         pos = ALL.index(pid)
     await pilot.press("n")
     await pilot.pause()
-    assert app.session.chosen == sorted(ids, key=ALL.index)
+    assert app.session.chosen == PACK.with_accounts(ids)
     for _ in range(item):
         await pilot.press("1", "n")
     await pilot.pause()
@@ -145,7 +148,7 @@ async def test_left_and_right_still_change_tabs_after_scrolling_and_wherever_the
     async with app.run_test(size=SIZE) as pilot:
         await open_item(pilot, ["facebook", "instagram", "iphone"])
         tabs = app.screen.tabs
-        await pilot.press("right", "down", "pagedown")
+        await pilot.press("right", "right", "down", "pagedown")  # past the Apple Account the iPhone brought
         await pilot.pause()
         assert tabs.active == "pane-facebook" and scroller(app).scroll_y > 0
         await pilot.press("right")
@@ -161,7 +164,7 @@ async def test_left_and_right_still_change_tabs_after_scrolling_and_wherever_the
         await pilot.press("right")
         await pilot.pause()
         assert tabs.active == "pane-instagram"
-        await pilot.press("left", "left")
+        await pilot.press("left", "left", "left")
         await pilot.pause()
         assert tabs.active == "pane-why"
         assert app.session.outcome("security") is None
@@ -195,7 +198,8 @@ async def test_a_count_shows_the_tabs_off_the_edge_and_the_active_tab_stays_in_s
     async with app.run_test(size=SIZE) as pilot:
         await open_item(pilot, ALL)
         names = labels(app)
-        assert len(names) == len(ALL) + 1
+        # "Why it matters", and a tab for each pick with a security guide (an iPhone's is its Apple Account's).
+        assert len(names) == 1 + sum(1 for pid in ALL if PACK.platform(pid).guide("security"))
         for _ in names:  # right through every tab and round to the first again
             row = tab_row(app)
             shown = [name for name in names if f" {name} " in f" {row} "]
@@ -229,7 +233,7 @@ async def test_the_count_goes_when_every_tab_fits():
         await pilot.press("right", "right")
         await pilot.pause()
         assert "more →" in tab_row(app)
-        await pilot.resize_terminal(160, 30)
+        await pilot.resize_terminal(220, 30)
         await pilot.pause()
         await pilot.pause()
         row = tab_row(app)
@@ -238,7 +242,7 @@ async def test_the_count_goes_when_every_tab_fits():
         await pilot.pause()
         await pilot.pause()
         row = tab_row(app)
-        assert "more →" in row and "Facebook" in row, row
+        assert "more →" in row and "Apple Account (iCloud)" in row, row
         # A new session with three apps at 80x24: they all fit, and no count shows on any tab.
         await pilot.press("escape")
         await pilot.pause()

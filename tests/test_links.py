@@ -280,6 +280,12 @@ not_applicable = "Not in this test device."
 
 [reporting]
 not_applicable = "Not in this test device."
+
+[sharing]
+not_applicable = "Not in this test device."
+
+[phone]
+not_applicable = "Not in this test device."
 """
 
 GUIDES = """\

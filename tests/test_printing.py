@@ -90,7 +90,8 @@ def test_a_real_print_through_cups_scans_and_leaves_nothing_behind(cups, tmp_pat
     assert job.startswith(QUEUE)
     printed = wait_for_new_pdf(out_dir, before, job)
     assert printed.name.startswith("Document"), printed.name  # the neutral job title, nothing of the session
-    expected = {g.url for pid in ids for g in PACK.platform(pid).guides}
+    expected = {g.url for pid in PACK.with_accounts(ids) for g in PACK.platform(pid).guides}  # Android brings Google
+    assert "google-account" in PACK.with_accounts(ids)
     assert set(decode_pages(printed.read_bytes(), dpi=200)) == expected  # the plan repeats some codes
     assert list(tmp.iterdir()) == []  # no file of the session in the temp folder
     printed.unlink()

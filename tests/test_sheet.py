@@ -27,7 +27,7 @@ from safetyhelper.sheet import (
 )
 
 PACK = load_content()
-ALL = [p.id for p in PACK.platforms + PACK.devices]
+ALL = [p.id for p in PACK.guided]
 TODAY = dt.date(2026, 11, 24)
 
 
@@ -67,8 +67,11 @@ def font_sizes(pdf: bytes) -> list[tuple[float, str]]:
 def full_session() -> Session:
     s = Session(PACK)
     s.choose(ALL)
-    for item, outcome in zip(PACK.items, [Outcome.DONE, Outcome.AT_HOME, Outcome.NOT_NOW, Outcome.DONE, Outcome.NOT_RELEVANT]):
-        s.record(item.id, outcome)
+    outcomes = {"public": Outcome.DONE, "recheck": Outcome.AT_HOME, "location": Outcome.NOT_NOW, "sharing": Outcome.AT_HOME,
+                "phone": Outcome.NOT_NOW, "security": Outcome.DONE, "safety-tools": Outcome.NOT_RELEVANT}
+    assert set(outcomes) == {i.id for i in PACK.items}
+    for item_id, outcome in outcomes.items():
+        s.record(item_id, outcome)
     return s
 
 
@@ -88,7 +91,7 @@ def test_every_qr_code_on_a_sheet_with_everything_decodes_to_its_url(full_pdf):
     # The plan on page 1 repeats the codes of what is left to do; the codes of a 'not relevant' item are left out.
     expected = relevant_urls(full_session())
     assert set(found) == expected and len(found) >= len(expected)
-    assert expected < {g.url for p in PACK.platforms + PACK.devices for g in p.guides}
+    assert expected < {g.url for p in PACK.guided for g in p.guides}
 
 
 def test_sheet_text_holds_each_item_outcome_and_url(full_pdf):
@@ -227,14 +230,16 @@ def test_sheet_command_writes_a_pdf(tmp_path):
     assert (out.stat().st_mode & 0o777) == 0o600
     text = flat(pdf_text(pdf))
     assert "☐ To do: What you post can travel" in text  # every item 'to do'
-    assert set(decode_pages(pdf)) == {g.url for pid in ["facebook", "instagram", "iphone"] for g in PACK.platform(pid).guides}
+    # The iPhone brings the Apple Account it signs in with (its security guide is there).
+    ids = ["apple-account", "facebook", "instagram", "iphone"]
+    assert set(decode_pages(pdf)) == {g.url for pid in ids for g in PACK.platform(pid).guides}
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temp file left beside it
 
 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--platform", "myspace", "-o", "x.pdf"], "--platform: unknown id 'myspace'; expected one of facebook"),
+        (["--platform", "myspace", "-o", "x.pdf"], "--platform: unknown id 'myspace'; expected one of apple-account, google-account, microsoft-account, facebook"),
         (["--device", "facebook", "-o", "x.pdf"], "--device: unknown id 'facebook'; expected one of android, iphone"),
         (["-o", "x.pdf"], "name at least one --platform or --device"),
         (["--platform", "x"], "-o FILE, --print, or both"),

@@ -23,7 +23,7 @@ def app():
 
 
 def pick_keys(ids: list[str]) -> list[str]:
-    order = [p.id for p in PACK.platforms + PACK.devices]
+    order = [p.id for p in PACK.guided]
     keys, pos = [], 0
     for pid in sorted(ids, key=order.index):
         keys += ["down"] * (order.index(pid) - pos) + ["space"]
@@ -43,10 +43,12 @@ def test_start_screen(snap_compare, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_checklist_item(snap_compare, size):
-    """Step 4 of 5 (account security) after picking Facebook, Instagram and iPhone, on the Facebook tab:
-    numbered steps, a highlighted 'Could be noticed' warning above each flagged step, the outcome box with
-    1-4, and the footer with Next, Back, QR code and Quick exit."""
-    keys = ["s", *PICK, "n", "1", "n", "1", "n", "1", "n", "right"]
+    """Step 6 of 7 (account security) after picking Facebook, Instagram and iPhone (which picks its Apple
+    Account), on the Facebook tab (the Apple Account's tab comes first): numbered steps, a highlighted 'Could
+    be noticed' warning above each flagged step, the outcome box with 1-4, and the footer with Next, Back, QR
+    code and Quick exit."""
+    before = [i.id for i in PACK.items].index("security")
+    keys = ["s", *PICK, "n", *["1", "n"] * before, "right", "right"]
     assert snap_compare(app(), press=keys, terminal_size=size)
 
 
@@ -67,5 +69,5 @@ def test_qr_view(snap_compare, size):
 def test_summary(snap_compare, size):
     """The summary after a full session: each item with its outcome (one 'Not now (could be noticed)'),
     the take-home list with '(when it is safe)', the sheet buttons, Case note and End session."""
-    keys = ["s", *PICK, "n", "1", "n", "2", "n", "3", "n", "1", "n", "2", "n"]
+    keys = ["s", *PICK, "n", "1", "n", "2", "n", "3", "n", "2", "n", "1", "n", "1", "n", "2", "n"]
     assert snap_compare(app(), press=keys, terminal_size=size)

@@ -29,7 +29,7 @@ def visible_text(app) -> str:
 
 async def pick(pilot, ids: list[str]) -> None:
     """On the choose screen, tick the given ids by moving down the list with the keyboard."""
-    order = [p.id for p in PACK.platforms + PACK.devices]
+    order = [p.id for p in PACK.guided]
     await pilot.press("tab") if not pilot.app.focused else None
     pos = 0
     for pid in sorted(ids, key=order.index):
@@ -38,12 +38,22 @@ async def pick(pilot, ids: list[str]) -> None:
         pos = target
 
 
-async def walk_to_summary(pilot, outcomes: list[str]) -> None:
+#: The five items of the policy's appendix, which the outcome lists of walk_to_summary stand for.
+POLICY_ITEMS = ["public", "recheck", "location", "security", "safety-tools"]
+
+
+async def walk_to_summary(pilot, outcomes: list[str], others: str = "4") -> None:
+    """Pick Facebook, Instagram and iPhone (which brings its Apple Account), then answer the policy's items
+    in turn with ``outcomes`` (keys, in POLICY_ITEMS order) and every other item with ``others``, stopping
+    after the last item ``outcomes`` answers (the summary, when all five are given)."""
+    keys = dict(zip(POLICY_ITEMS, outcomes))
     await pilot.press("s")
     await pick(pilot, ["facebook", "instagram", "iphone"])
     await pilot.press("n")
-    for key in outcomes:
-        await pilot.press(key, "n")
+    for item in PACK.items:
+        if not keys:
+            break
+        await pilot.press(keys.pop(item.id, others), "n")
     await pilot.pause()
 
 
@@ -55,21 +65,25 @@ async def test_a_whole_session_by_keys_records_every_outcome():
         assert isinstance(app.screen, ChooseScreen)
         await pick(pilot, ["facebook", "instagram", "iphone"])
         await pilot.pause()
-        assert app.session.chosen == ["facebook", "instagram", "iphone"]
+        # The iPhone signs in with an Apple Account: picking it picked that too.
+        assert app.session.chosen == ["apple-account", "facebook", "instagram", "iphone"]
         await pilot.press("n")
         assert isinstance(app.screen, ItemScreen) and app.screen.index == 0
-        assert "Step 1 of 5" in visible_text(app)
+        assert f"Step 1 of {len(PACK.items)}" in visible_text(app)
         # Next is refused until an outcome is chosen.
         await pilot.press("n")
         assert app.screen.index == 0
-        for key in ["1", "2", "3", "4", "1"]:
+        for key in ["1", "2", "3", "2", "3", "4", "1"]:
             await pilot.press(key, "n")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        assert [i.id for i in PACK.items] == ["public", "recheck", "location", "sharing", "phone", "security", "safety-tools"]
         assert app.session.outcomes == {
             "public": Outcome.DONE,
             "recheck": Outcome.AT_HOME,
             "location": Outcome.NOT_NOW,
+            "sharing": Outcome.AT_HOME,
+            "phone": Outcome.NOT_NOW,
             "security": Outcome.NOT_RELEVANT,
             "safety-tools": Outcome.DONE,
         }
@@ -79,7 +93,7 @@ async def test_a_whole_session_by_keys_records_every_outcome():
         await pilot.pause()
         assert isinstance(app.screen, CaseNoteScreen)
         assert app.clipboard == app.session.case_note()
-        assert "Facebook, Instagram, iPhone" in app.clipboard
+        assert "Apple Account (iCloud), Facebook, Instagram, iPhone" in app.clipboard
 
 
 async def test_going_back_keeps_the_answer_and_lets_it_change():
@@ -112,7 +126,8 @@ async def test_noticeable_steps_show_their_warning_before_the_step():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         await pick(pilot, ["facebook"])
-        await pilot.press("n", "1", "n", "1", "n", "1", "n")  # item 4: security
+        at = [i.id for i in PACK.items].index("security")
+        await pilot.press("n", *(["1", "n"] * at))
         assert app.screen.item.id == "security"
         app.screen.tabs.active = "pane-facebook"
         await pilot.pause()
@@ -146,7 +161,7 @@ async def test_quick_exit_wipes_the_session_from_every_screen(screen_keys):
         assert not app.has_session_screens  # every screen of the session is gone
         assert app.clipboard == ""
         text = visible_text(app)
-        for p in PACK.platforms + PACK.devices:
+        for p in PACK.guided:
             assert p.name not in text
 
 
@@ -198,7 +213,7 @@ async def test_the_idle_reset_is_warned_with_a_countdown_and_any_key_keeps_the_s
         await pilot.pause()
         assert not isinstance(app.screen, IdleWarning) and warning not in app.screen_stack
         assert isinstance(app.screen, ItemScreen) and app.screen.index == 2  # "x" did nothing else
-        assert app.session.chosen == ["facebook", "instagram", "iphone"]
+        assert app.session.chosen == ["apple-account", "facebook", "instagram", "iphone"]
         # A click keeps it too.
         await wait_for_screen(app, pilot, IdleWarning)
         await pilot.click(offset=(1, 1))
@@ -259,7 +274,8 @@ async def test_qr_key_opens_the_chosen_platforms_guides():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         await pick(pilot, ["whatsapp"])
-        await pilot.press("n", "1", "n", "1", "n", "1", "n", "1", "n")  # item 5: blocking and reporting
+        at = [i.id for i in PACK.items].index("safety-tools")  # blocking and reporting
+        await pilot.press("n", *(["1", "n"] * at))
         app.screen.tabs.active = "pane-whatsapp"
         await pilot.press("q")
         await pilot.pause()

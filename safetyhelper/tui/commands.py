@@ -25,7 +25,7 @@ class GuideCommands(Provider):
         """(what the palette lists, its help line, the QR screen's title, the address) for every guide."""
         pack = self.app.pack
         out = []
-        for p in pack.platforms + pack.devices:
+        for p in pack.guided:
             for g in p.guides:
                 topic = pack.topic(g.topic)
                 name = f"{p.name}: {topic.title if topic else g.topic}"

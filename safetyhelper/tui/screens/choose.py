@@ -33,7 +33,7 @@ class ChooseScreen(Screen):
             yield Static("Space or click to pick. Pick as many as you like.", classes="muted")
             options = [
                 Selection(Content(p.name), p.id, p.id in session.chosen, id=f"pick-{p.id}")
-                for p in pack.platforms
+                for p in pack.accounts + pack.platforms
             ] + [
                 Selection(Content(f"{d.name} (phone settings)"), d.id, d.id in session.chosen, id=f"pick-{d.id}")
                 for d in pack.devices
@@ -50,7 +50,15 @@ class ChooseScreen(Screen):
 
     @on(SelectionList.SelectedChanged)
     def _store(self) -> None:
-        self.app.session.choose(self.selection_list.selected)
+        picks = self.selection_list
+        before = set(self.app.session.chosen)
+        added = [pid for pid in picks.selected if pid not in before]
+        # A phone or app that signs in with an account (an iPhone, an Apple Account) picks that account too;
+        # it can be unticked again.
+        for pid in self.app.pack.with_accounts(added):
+            if pid not in added and pid not in picks.selected:
+                picks.select(pid)
+        self.app.session.choose(picks.selected)
 
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:

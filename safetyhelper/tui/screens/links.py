@@ -44,7 +44,7 @@ def where_label(r: LinkResult) -> str:
 
 def file_label(file: str) -> str:
     path = Path(file)
-    return f"{path.parent.name}/{path.name}" if path.parent.name in ("platforms", "devices") else path.name
+    return f"{path.parent.name}/{path.name}" if path.parent.name in ("accounts", "platforms", "devices") else path.name
 
 
 class LinkCheckScreen(Screen):
