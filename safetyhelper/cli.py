@@ -6,6 +6,7 @@ Every expected failure is one clear line on stderr and a non-zero exit code, nev
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import datetime as dt
 import sys
@@ -81,6 +82,19 @@ def _parser() -> argparse.ArgumentParser:
         "--printer", metavar="NAME", default=argparse.SUPPRESS,
         help="the CUPS printer (default: configured, then the system default)",
     )
+    sheet.add_argument(
+        "--answer", action="append", default=[], metavar="ID=VALUE",
+        help="an answer to one of the plan's questions (yes, no or unsure; repeat): the sheet follows that order",
+    )
+    plan = sub.add_parser(
+        "plan", parents=[content_opt],
+        help="print the checklist in the order the plan's answers give, with the reason for each move",
+    )
+    plan.add_argument(
+        "--answer", action="append", default=[], metavar="ID=VALUE",
+        help="a question id and yes, no or unsure (repeat); questions not given are not answered",
+    )
+    plan.add_argument("--json", action="store_true", help="print JSON, for scripts")
     links_cli.add_parser(sub, content_opt)
     return parser
 
@@ -110,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return content_check(override)
         if args.command == "sheet":
             return make_sheet(args, override, cfg)
+        if args.command == "plan":
+            return plan_command(args, override)
         if args.command == "config":
             return config_command(args, cfg)
         if args.command == "links":
@@ -236,7 +252,7 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
     options = SheetOptions(
         discreet=args.discreet or cfg.discreet, large_print=args.large_print or cfg.large_print, helplines=args.helplines
     )
-    pdf = sheet_pdf(cli_session(pack, [*args.platform, *args.device]), options)
+    pdf = sheet_pdf(cli_session(pack, [*args.platform, *args.device], parse_answers(pack, args.answer)), options)
     status = 0
     if args.output:
         try:
@@ -265,6 +281,57 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
         else:
             print(f"Sent to the printer: job {job}")
     return status
+
+
+def parse_answers(pack: ContentPack, raw: Sequence[str]) -> dict[str, str]:
+    """``--answer ID=VALUE`` options as the plan's answers; UsageError (one line) for anything else."""
+    from safetyhelper.plan import AnswerError, check_answers
+
+    answers: dict[str, str] = {}
+    for option in raw:
+        qid, sep, value = option.partition("=")
+        if not sep:
+            raise UsageError(f"--answer {option!r}: expected ID=VALUE, for example knows-passwords=yes")
+        answers[qid.strip()] = value.strip().lower()
+    if answers and pack.plan is None:
+        raise UsageError("--answer: this content pack has no plan.toml")
+    if pack.plan is not None:
+        try:
+            check_answers(pack.plan, answers)
+        except AnswerError as exc:
+            raise UsageError(f"--answer: {exc}") from None
+    return answers
+
+
+def plan_command(args: argparse.Namespace, override: str | None) -> int:
+    """The checklist in the plan's order for the given answers: for staff training, and for scripts."""
+    from safetyhelper.plan import make_plan
+
+    pack = load_content(override)
+    answers = parse_answers(pack, args.answer)
+    plan = make_plan(pack, answers)
+    if args.json:
+        out = {
+            "answers": answers,
+            "items": [
+                {"id": p.item.id, "title": p.item.title, "topics": list(p.item.topics), "reason": p.reason,
+                 "not_now_first": p.not_now}
+                for p in plan.items
+            ],
+            "needs_account": plan.needs_account,
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    given = ", ".join(f"{q}={a}" for q, a in answers.items()) or "none (the checklist's own order)"
+    print(f"Answers: {given}")
+    for n, p in enumerate(plan.items, start=1):
+        extra = " [not now offered first]" if p.not_now else ""
+        print(f"{n}. {p.item.title} ({', '.join(p.item.topics)}){extra}")
+        if p.reason:
+            print(f"   {p.reason}")
+    if plan.needs_account:
+        print("Pick their email account too: every reset goes through it.")
+    return 0
 
 
 def coverage_table(pack: ContentPack) -> list[str]:

@@ -43,6 +43,9 @@ from safetyhelper.model import (
     Item,
     Link,
     Organisation,
+    PlanFile,
+    Question,
+    Rule,
     Platform,
     Staff,
     Step,
@@ -53,7 +56,7 @@ from safetyhelper.model import (
 
 ENV_CONTENT = "SAFETYHELPER_CONTENT"
 
-TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml")
+TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml", "plan.toml")
 KIND_DIRS = ("accounts", "platforms", "devices")
 FieldPath = tuple[str | int, ...]
 
@@ -755,6 +758,21 @@ def load_content(
         rule_known(f, ("helplines", j), hid, helpline_ids, "helpline")
     staff: Staff = read("staff.toml").shape(Staff)
 
+    # plan.toml: questions, and rules that name questions, items and topics that exist
+    f = read("plan.toml")
+    plan: PlanFile = f.shape(PlanFile)
+    rule_unique_ids(f, "question", [q.id for q in plan.question])
+    question_ids = [q.id for q in plan.question]
+    item_ids = [i.id for i in items]
+    for i, rule in enumerate(plan.rule):
+        rule_known(f, ("rule", i, "question"), rule.question, question_ids, "question")
+        for j, iid in enumerate(rule.items):
+            rule_known(f, ("rule", i, "items", j), iid, item_ids, "checklist item")
+        for j, tid in enumerate(rule.topics):
+            rule_known(f, ("rule", i, "topics", j), tid, topic_order, "topic")
+        if not rule.items and not rule.topics and not rule.not_now and not rule.needs_account:
+            raise f.fail(("rule", i), "this rule changes nothing: give it items, topics, not_now or needs_account")
+
     pack = ContentPack(
         topics=checklist.topic,
         items=tuple(items),
@@ -765,6 +783,7 @@ def load_content(
         helplines=helplines.helpline,
         organisation=organisation,
         staff=staff,
+        plan=plan,
         links=tuple(links),
         sources=tuple(str(p) for p in (base_dir, override_dir) if p is not None),
         files=tuple((name, str(path)) for name, path in sorted(files.items())),

@@ -217,6 +217,38 @@ class Staff(_Model):
     points: Annotated[tuple[Point, ...], Meta(min_length=1, description="Short points, in order.")]
 
 
+Answer = Literal["yes", "no", "unsure"]
+ANSWERS: tuple[str, ...] = Answer.__args__
+
+
+class Question(_Model):
+    """One of the plan's questions, answered yes, no or not sure (or not at all)."""
+
+    id: Annotated[Id, Meta(description="The question's id, named by the rules.")]
+    text: Annotated[Title, Meta(description="The question as the caseworker asks it: plain words, no blame.")]
+    note: Annotated[Title, Meta(description="How the case note names it, in neutral words (for example \"Lives with them or sees them often\").")]
+
+
+class Rule(_Model):
+    """What an answer changes: items (or every item of a topic) move earlier, with a reason."""
+
+    question: Annotated[Id, Meta(description="The question's id.")]
+    reason: Annotated[Title, Meta(description="One line shown beside each item it moves (never on a sheet), for example \"First, because they may know a password of yours\".")]
+    answers: Annotated[tuple[Answer, ...], Meta(min_length=1, description='The answers that apply it: "yes", "no" or "unsure" (default: yes and not sure).')] = ("yes", "unsure")
+    items: Annotated[tuple[Id, ...], Meta(description="Checklist item ids to move earlier, in this order.")] = ()
+    topics: Annotated[tuple[Id, ...], Meta(description="Topic ids: every item that covers one moves earlier too.")] = ()
+    not_now: Annotated[bool, Meta(description="true offers \"not now\" first for every item with a step someone could notice.")] = False
+    needs_account: Annotated[bool, Meta(description="true says so when no email account (accounts/) is picked: every reset goes through it.")] = False
+
+
+class PlanFile(_Model):
+    """plan.toml: the optional questions after picking apps, and how the answers order the checklist."""
+
+    intro: Annotated[About, Meta(description="One or two sentences above the questions.")]
+    question: Annotated[tuple[Question, ...], Meta(min_length=1, description="The questions ([[question]] tables), in order.")]
+    rule: Annotated[tuple[Rule, ...], Meta(description="The rules ([[rule]] tables); earlier rules win when two move the same item.")] = ()
+
+
 class Link(Struct, frozen=True):
     """Every URL in the pack, with where it lives, for QR codes, the link checker and the summary."""
 
@@ -243,6 +275,8 @@ class ContentPack(Struct, frozen=True):
     files: tuple[tuple[str, str], ...] = ()
     #: Email and sign-in accounts (accounts/): platforms that every other account's reset goes through.
     accounts: tuple[Platform, ...] = ()
+    #: plan.toml: the questions and the rules that order the checklist by the answers.
+    plan: PlanFile | None = None
 
     @property
     def guided(self) -> tuple[Platform, ...]:
@@ -286,6 +320,7 @@ FILE_MODELS: dict[str, type[Struct]] = {
     "helplines.toml": Helplines,
     "organisation.toml": Organisation,
     "staff.toml": Staff,
+    "plan.toml": PlanFile,
 }
 
 

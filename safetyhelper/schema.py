@@ -13,7 +13,9 @@ from typing import Any
 
 import msgspec
 
-from safetyhelper.model import FILE_MODELS, Guide, GuideTable, Helpline, Item, NotApplicable, Step, Struct, Topic, platform_model
+from safetyhelper.model import (
+    FILE_MODELS, Guide, GuideTable, Helpline, Item, NotApplicable, Question, Rule, Step, Struct, Topic, platform_model,
+)
 
 #: The schema file of each kind of content file, as named in the ``#:schema`` lines and in the wheel.
 SCHEMA_FILES = {
@@ -22,6 +24,7 @@ SCHEMA_FILES = {
     "helplines.toml": "helplines.schema.json",
     "organisation.toml": "organisation.schema.json",
     "staff.toml": "staff.schema.json",
+    "plan.toml": "plan.schema.json",
     "accounts": "platform.schema.json",
     "platforms": "platform.schema.json",
     "devices": "device.schema.json",
@@ -140,6 +143,9 @@ def field_reference(topics: tuple[str, ...]) -> str:
         ("helplines.toml: `[[helpline]]`", Helpline, ""),
         ("organisation.toml", FILE_MODELS["organisation.toml"], ""),
         ("staff.toml", FILE_MODELS["staff.toml"], ""),
+        ("plan.toml", FILE_MODELS["plan.toml"], "The optional questions after picking apps and phones, and how the answers order the checklist."),
+        ("plan.toml: `[[question]]`", Question, ""),
+        ("plan.toml: `[[rule]]`", Rule, "A rule applies when its question gets one of its answers: its items, and every item that covers one of its topics, move earlier with its reason. Earlier rules come first; nothing is ever removed."),
     ]
     out = []
     for title, model, lead in sections:

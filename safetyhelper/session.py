@@ -1,7 +1,8 @@
 """One session with a service user, held in memory only (no Textual, no disk, no logs).
 
-A session records which platforms and devices the service user uses and an outcome for each checklist
-item. It holds no names and no personal details. ``wipe()`` forgets everything at once (quick exit, idle
+A session records which platforms and devices the service user uses, the answers to the plan's questions
+(which order the checklist) and an outcome for each checklist item. It holds no names and no personal
+details. ``wipe()`` forgets everything at once (quick exit, idle
 reset).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from safetyhelper.content import ContentPack, Guide, Item, Platform, TopicGuide
+from safetyhelper.plan import ANSWER_WORDS, Plan, check_answers, make_plan
 
 
 class Outcome(Enum):
@@ -57,6 +59,8 @@ class Session:
     general: list[str] = field(default_factory=list)
     #: Checklist item id -> outcome.
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    #: The plan's question id -> "yes", "no" or "unsure" (a question not answered is left out).
+    answers: dict[str, str] = field(default_factory=dict)
     #: The day the session started (the case note gives the date only).
     started: dt.date = field(default_factory=dt.date.today)
     #: Goes up at every wipe, so work started before a quick exit can tell it must not finish.
@@ -109,37 +113,64 @@ class Session:
                     out.append(GuideStep(p, g))
         return out
 
+    def answer(self, question_id: str, answer: str | None) -> None:
+        """Record an answer to one of the plan's questions (None takes it back)."""
+        if answer is None:
+            self.answers.pop(question_id, None)
+            return
+        if self.pack.plan is not None:
+            check_answers(self.pack.plan, {question_id: answer})
+        self.answers[question_id] = answer
+
+    @property
+    def plan(self) -> Plan:
+        """The checklist in the order the answers give (the checklist's own order without answers)."""
+        return make_plan(self.pack, self.answers)
+
+    @property
+    def items(self) -> list[Item]:
+        """The checklist items in the plan's order: every item, always."""
+        return [p.item for p in self.plan.items]
+
     @property
     def complete(self) -> bool:
         return all(i.id in self.outcomes for i in self.pack.items)
 
     @property
     def is_empty(self) -> bool:
-        return not self.chosen and not self.outcomes and not self.general
+        return not self.chosen and not self.outcomes and not self.general and not self.answers
 
     def wipe(self) -> None:
         """Forget everything about this session."""
         self.chosen.clear()
         self.general.clear()
         self.outcomes.clear()
+        self.answers.clear()
         self.started = dt.date.today()
         self.generation += 1
 
     def to_take_home(self) -> list[Item]:
-        return [i for i in self.pack.items if self.outcomes.get(i.id) in (Outcome.AT_HOME, Outcome.NOT_NOW)]
+        return [i for i in self.items if self.outcomes.get(i.id) in (Outcome.AT_HOME, Outcome.NOT_NOW)]
 
     def case_note(self) -> str:
-        """A short plain-text note for the case file: date, what was covered, outcomes. No names."""
+        """A short plain-text note for the case file: date, what was covered, the plan's answers in neutral
+        words and the order they gave, outcomes. No names."""
         names = ", ".join(p.name for p in self.chosen_platforms) or "none chosen"
         lines = [
             f"Online safety session, {self.started.strftime('%d %B %Y').lstrip('0')}.",
             f"Apps and devices covered: {names}.",
-            "Checklist:",
         ]
-        for item in self.pack.items:
+        plan = self.pack.plan
+        if plan is not None and self.answers:
+            lines.append("Questions:")
+            lines += [f"- {q.note}: {ANSWER_WORDS[self.answers[q.id]].lower()}." for q in plan.question if q.id in self.answers]
+            moved = [p.item.title for p in self.plan.moved]
+            lines.append("Order: " + ("; ".join(moved) + " first, then the rest." if moved else "the usual order."))
+        lines.append("Checklist:")
+        for item in self.items:
             o = self.outcomes.get(item.id)
             lines.append(f"- {item.title}: {o.label if o else 'not covered'}.")
-        put_off = [i.title for i in self.pack.items if self.outcomes.get(i.id) is Outcome.NOT_NOW]
+        put_off = [i.title for i in self.items if self.outcomes.get(i.id) is Outcome.NOT_NOW]
         if put_off:
             lines.append("Put off because a change could be noticed: " + "; ".join(put_off) + ".")
         return "\n".join(lines)

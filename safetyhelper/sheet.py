@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -576,14 +576,14 @@ def _codes_grid(codes: list[GuideStep], st: _Styles, *, large: bool, with_addres
 def _plan(session: Session, st: _Styles, options: SheetOptions) -> list[Flowable]:
     """Page 1: what is left to do (to do, then when it is safe), each item with its codes; then, briefly,
     what is done and what is not needed."""
-    pack = session.pack
-    outcome = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in pack.items}
+    order = session.items  # the plan's order
+    outcome = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in order}
     out: list[Flowable] = []
     lead: list[Flowable] = [_p("Your plan", st.h1)]
     shown: dict[tuple[str, ...], str] = {}
     groups = ((Outcome.AT_HOME, "To do"), (Outcome.NOT_NOW, "Later" if options.discreet else "When it is safe"))
     for kind, heading in groups:
-        items = [i for i in pack.items if outcome[i.id] is kind]
+        items = [i for i in order if outcome[i.id] is kind]
         if not items:
             continue
         lead.append(_p(heading, st.h2))
@@ -602,7 +602,7 @@ def _plan(session: Session, st: _Styles, options: SheetOptions) -> list[Flowable
             out.append(KeepTogether(entry))
     brief = []
     for kind, word in ((Outcome.DONE, "Done"), (Outcome.NOT_RELEVANT, "Not needed")):
-        titles = [i.title for i in pack.items if outcome[i.id] is kind]
+        titles = [i.title for i in order if outcome[i.id] is kind]
         if titles:
             brief.append(_p(f"{word}: {'; '.join(titles)}.", st.body))
     if lead:  # nothing left to do
@@ -641,15 +641,16 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
     # under the first item still to do (to do or when it is safe) that uses it; every other item that uses
     # it says where they are. An item done together shows the codes of guides whose steps print nowhere
     # else, to check again. A heading always travels with its first step (a small KeepTogether).
-    outcomes = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in pack.items}
+    order = session.items  # the plan's order (the answers behind it never print)
+    outcomes = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in order}
     home: dict[tuple[str, str], Item] = {}  # (platform id, topic) -> the item whose section has its steps
-    for item in pack.items:
+    for item in order:
         if outcomes[item.id] in (Outcome.AT_HOME, Outcome.NOT_NOW):
             for gs in session.guides_for(item):
                 home.setdefault((gs.platform.id, gs.guide.topic), item)
     lead: list[Flowable] = [_p("Your steps", st.h1)]
     printed: set[tuple[str, str]] = set()
-    for item in pack.items:
+    for item in order:
         outcome = outcomes[item.id]
         if outcome is Outcome.NOT_RELEVANT:
             continue
@@ -750,11 +751,13 @@ def _helplines(pack: ContentPack, st: _Styles, *, discreet: bool) -> Flowable:
     return KeepTogether([Spacer(1, st.body_size), box])
 
 
-def cli_session(pack: ContentPack, ids: Iterable[str]) -> Session:
-    """A session for a sheet made from the command line: every item 'to do'. A phone or app brings the
-    account it signs in with (an iPhone its Apple Account)."""
+def cli_session(pack: ContentPack, ids: Iterable[str], answers: Mapping[str, str] | None = None) -> Session:
+    """A session for a sheet made from the command line: every item 'to do', in the order the plan's
+    ``answers`` give. A phone or app brings the account it signs in with (an iPhone its Apple Account)."""
     session = Session(pack)
     session.choose(pack.with_accounts(ids))
+    for qid, answer in (answers or {}).items():
+        session.answer(qid, answer)
     for item in pack.items:
         session.record(item.id, Outcome.AT_HOME)
     return session

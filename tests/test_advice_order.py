@@ -182,7 +182,7 @@ async def test_the_staff_guide_lists_them_and_the_checklist_does_not():
         assert any(t.startswith(f"- {first_platform.name}: {first_guide.title}. {first_guide.unverified}") for t in texts)
         await pilot.press("escape", "s")
         await pick(pilot, [first_platform.id])
-        await pilot.press("n")
+        await pilot.press("n", "n")
         await pilot.pause()
         assert "Try each step" not in visible_text(app) and "Nobody has tried" not in visible_text(app)
 

@@ -16,10 +16,13 @@ from conftest import override_with, run_cli, shipped_text
 from safetyhelper.config import KEYS as CONFIG_KEYS, ConfigError, load_config
 from safetyhelper.content import ContentError, load_content
 
-FILES = ["checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml", "platforms/x.toml"]
+FILES = ["checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml", "plan.toml", "platforms/x.toml",
+         "accounts/google-account.toml"]
 KEYS = ["name", "id", "title", "why", "url", "checked", "steps", "topics", "topic", "item", "privacy", "location",
         "security", "blocking", "reporting", "helpline", "guide", "nations", "status", "platform", "points",
-        "helplines", "text", "warning", "note", "contact", "discreet_title", "number", "hours", "about", "zz"]
+        "helplines", "text", "warning", "note", "contact", "discreet_title", "number", "hours", "about", "zz",
+        "sharing", "phone", "account", "does", "intro", "question", "rule", "answers", "items", "reason", "not_now",
+        "needs_account"]
 
 scalars = st.one_of(
     st.text(max_size=30),

@@ -70,6 +70,8 @@ def test_a_session_in_a_real_terminal_ending_with_quick_exit(tmux):
     tmux.keys("s")
     tmux.wait_for("Which apps and phones")
     tmux.keys(*TO_FACEBOOK, "Space", "Down", "Space", "n")  # Facebook and Instagram (after the email accounts)
+    tmux.wait_for("A few questions")
+    tmux.keys("n")  # the plan's questions are optional
     screen = tmux.wait_for(f"Step 1 of {ITEMS}")
     assert "Facebook" in screen and "Instagram" in screen
     for key in ["1", "2", "3", "1", "2", "1"]:
@@ -118,6 +120,8 @@ def test_no_case_note_in_any_tmux_buffer_with_set_clipboard_on(tmp_path):
         t.keys("s")
         t.wait_for("Which apps and phones")
         t.keys("Space", "n")
+        t.wait_for("A few questions")
+        t.keys("n")
         t.wait_for(f"Step 1 of {ITEMS}")
         for key in ["1", "2", "3", "1", "2", "1", "4"]:
             t.keys(key, "n")

@@ -327,7 +327,7 @@ async def test_the_note_goes_to_a_real_clipboard_and_quick_exit_empties_it(xserv
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     app = make_app(PACK)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("s", "space", "n", *["1", "n"] * len(PACK.items))
+        await pilot.press("s", "space", "n", "n", *["1", "n"] * len(PACK.items))
         await pilot.pause()
         await pilot.press("c")
         await pilot.pause(0.3)

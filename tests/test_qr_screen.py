@@ -271,6 +271,8 @@ def test_a_terminal_without_utf8_gets_the_address_and_the_reason(tmp_path, lang,
         keys("s")
         wait_for("Which apps and phones")
         keys(*["Down"] * [p.id for p in PACK.guided].index("facebook"), "Space", "n")  # Facebook, after the accounts
+        wait_for("A few questions")
+        keys("n")  # past the optional questions
         wait_for(f"Step 1 of {len(PACK.items)}")
         keys("Right", "q")  # the Facebook tab, then its guide's code
         screen = wait_for("Open it on a phone")

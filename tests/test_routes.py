@@ -135,7 +135,7 @@ async def test_the_screen_shows_the_phone_and_sharing_guides_with_their_warnings
         await pilot.press("s")
         order = [p.id for p in PACK.guided]
         await pilot.press("tab") if not app.focused else None
-        await pilot.press(*(["down"] * order.index("iphone")), "space", "n")
+        await pilot.press(*(["down"] * order.index("iphone")), "space", "n", "n")
         ids = [i.id for i in PACK.items]
         for item_id in ("sharing", "phone"):
             while app.screen.item.id != item_id:

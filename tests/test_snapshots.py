@@ -48,7 +48,7 @@ def test_checklist_item(snap_compare, size):
     be noticed' warning above each flagged step, the outcome box with 1-4, and the footer with Next, Back, QR
     code and Quick exit."""
     before = [i.id for i in PACK.items].index("security")
-    keys = ["s", *PICK, "n", *["1", "n"] * before, "right", "right"]
+    keys = ["s", *PICK, "n", "n", *["1", "n"] * before, "right", "right"]
     assert snap_compare(app(), press=keys, terminal_size=size)
 
 
@@ -69,5 +69,15 @@ def test_qr_view(snap_compare, size):
 def test_summary(snap_compare, size):
     """The summary after a full session: each item with its outcome (one 'Not now (could be noticed)'),
     the take-home list with '(when it is safe)', the sheet buttons, Case note and End session."""
-    keys = ["s", *PICK, "n", "1", "n", "2", "n", "3", "n", "2", "n", "1", "n", "1", "n", "2", "n"]
+    keys = ["s", *PICK, "n", "n", "1", "n", "2", "n", "3", "n", "2", "n", "1", "n", "1", "n", "2", "n"]
+    assert snap_compare(app(), press=keys, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_questions(snap_compare, size):
+    """The plan's optional questions after picking apps: the intro, eight numbered questions each with
+    1 Yes, 2 No, 3 Not sure below it (the first answered Yes, the second Not sure, highlighted), the focus
+    marker on the third, and the footer with Next, Skip questions and Back. At 120x40 the line saying
+    what the answers put first shows below the questions."""
+    keys = ["s", *PICK, "n", "1", "3"]
     assert snap_compare(app(), press=keys, terminal_size=size)

@@ -13,6 +13,7 @@ from safetyhelper.session import Outcome
 from safetyhelper.tui.app import HIGH_CONTRAST, make_app
 from safetyhelper.tui.screens.choose import ChooseScreen
 from safetyhelper.tui.screens.item import ItemScreen
+from safetyhelper.tui.screens.questions import QuestionsScreen
 from safetyhelper.tui.screens.note import CaseNoteScreen
 from safetyhelper.tui.screens.qr import QRScreen
 from safetyhelper.tui.screens.start import StartScreen
@@ -49,7 +50,7 @@ async def walk_to_summary(pilot, outcomes: list[str], others: str = "4") -> None
     keys = dict(zip(POLICY_ITEMS, outcomes))
     await pilot.press("s")
     await pick(pilot, ["facebook", "instagram", "iphone"])
-    await pilot.press("n")
+    await pilot.press("n", "n")  # past the plan's questions, unanswered: the usual order
     for item in PACK.items:
         if not keys:
             break
@@ -67,6 +68,8 @@ async def test_a_whole_session_by_keys_records_every_outcome():
         await pilot.pause()
         # The iPhone signs in with an Apple Account: picking it picked that too.
         assert app.session.chosen == ["apple-account", "facebook", "instagram", "iphone"]
+        await pilot.press("n")
+        assert isinstance(app.screen, QuestionsScreen)  # optional: Next with no answers keeps the usual order
         await pilot.press("n")
         assert isinstance(app.screen, ItemScreen) and app.screen.index == 0
         assert f"Step 1 of {len(PACK.items)}" in visible_text(app)
@@ -101,7 +104,7 @@ async def test_going_back_keeps_the_answer_and_lets_it_change():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("s")
         await pick(pilot, ["x"])
-        await pilot.press("n", "2", "n", "b")
+        await pilot.press("n", "n", "2", "n", "b")
         assert app.screen.index == 0
         assert app.session.outcome("public") is Outcome.AT_HOME
         await pilot.press("3")
@@ -116,6 +119,9 @@ async def test_mouse_works_too():
         assert isinstance(app.screen, ChooseScreen)
         await pilot.click("#next")
         await pilot.pause()
+        assert isinstance(app.screen, QuestionsScreen)
+        await pilot.click("#next")
+        await pilot.pause()
         assert isinstance(app.screen, ItemScreen)
         await pilot.click("#outcome-done")
         assert app.session.outcome("public") is Outcome.DONE
@@ -127,7 +133,7 @@ async def test_noticeable_steps_show_their_warning_before_the_step():
         await pilot.press("s")
         await pick(pilot, ["facebook"])
         at = [i.id for i in PACK.items].index("security")
-        await pilot.press("n", *(["1", "n"] * at))
+        await pilot.press("n", "n", *(["1", "n"] * at))
         assert app.screen.item.id == "security"
         app.screen.tabs.active = "pane-facebook"
         await pilot.pause()
@@ -141,7 +147,7 @@ async def test_noticeable_steps_show_their_warning_before_the_step():
         assert step_at != -1 and warning_at < step_at, "the warning must come before its step"
 
 
-@pytest.mark.parametrize("screen_keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "q"], None])
+@pytest.mark.parametrize("screen_keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "1", "3"], ["s", "space", "n", "n", "q"], None])
 async def test_quick_exit_wipes_the_session_from_every_screen(screen_keys):
     app = make_app(PACK)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -275,7 +281,7 @@ async def test_qr_key_opens_the_chosen_platforms_guides():
         await pilot.press("s")
         await pick(pilot, ["whatsapp"])
         at = [i.id for i in PACK.items].index("safety-tools")  # blocking and reporting
-        await pilot.press("n", *(["1", "n"] * at))
+        await pilot.press("n", "n", *(["1", "n"] * at))
         app.screen.tabs.active = "pane-whatsapp"
         await pilot.press("q")
         await pilot.pause()
@@ -341,7 +347,7 @@ async def test_each_item_shows_only_its_own_outcome():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("s")
         await pick(pilot, ["x"])
-        await pilot.press("n", "1", "n")
+        await pilot.press("n", "n", "1", "n")
         await pilot.pause()
 
         def pressed() -> list[str]:
@@ -358,7 +364,7 @@ async def test_each_item_shows_only_its_own_outcome():
         assert app.session.outcome("recheck") is Outcome.NOT_NOW
 
 
-@pytest.mark.parametrize("keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "1", "n", "1", "n", "1", "n", "1", "n", "1", "n"]])
+@pytest.mark.parametrize("keys", [[], ["s"], ["s", "space", "n"], ["s", "space", "n", "n"], ["s", "space", "n", "n", *["1", "n"] * 7]])
 async def test_quick_exit_is_shown_first_in_the_footer_on_every_screen_at_80_columns(keys):
     app = make_app(PACK)
     async with app.run_test(size=(80, 24)) as pilot:

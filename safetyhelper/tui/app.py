@@ -97,6 +97,16 @@ class SafetyApp(App[int]):
         self._session_mode = True
         self.switch_mode(SESSION_MODE)
 
+    def show_questions(self) -> None:
+        """After picking apps and phones: the plan's questions (optional), then the checklist."""
+        plan = self.pack.plan
+        if plan is None or not plan.question:
+            self.show_checklist()
+            return
+        from safetyhelper.tui.screens.questions import QuestionsScreen
+
+        self.push_screen(QuestionsScreen())
+
     def show_checklist(self) -> None:
         from safetyhelper.tui.screens.item import ItemScreen
 

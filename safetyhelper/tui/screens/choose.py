@@ -63,7 +63,7 @@ class ChooseScreen(Screen):
     @on(Button.Pressed, "#next")
     def action_next(self) -> None:
         self.app.session.choose(self.selection_list.selected)
-        self.app.show_checklist()
+        self.app.show_questions()
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

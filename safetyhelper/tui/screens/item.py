@@ -19,6 +19,7 @@ from textual.widgets.tabbed_content import ContentTabs
 
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.content import Item
+from safetyhelper.plan import PlanItem
 from safetyhelper.session import GuideStep, Outcome, Session
 from safetyhelper.tui.widgets.steps import StepList
 
@@ -118,10 +119,12 @@ class ItemBody(Widget):
 
     DEFAULT_CSS = "ItemBody { height: 1fr; layout: vertical; }"
 
-    def __init__(self, item: Item, session: Session, *, id: str | None = None) -> None:
+    def __init__(self, item: Item, session: Session, *, id: str | None = None, planned: PlanItem | None = None) -> None:
         super().__init__(id=id)
         self.item = item
         self.session = session
+        #: Where the plan put this item, and why (the answers' reason), if it moved it.
+        self.planned = planned
         #: The first and last tab shown whole while the tab row overflows, else None.
         self.tab_window: tuple[int, int] | None = None
 
@@ -129,6 +132,10 @@ class ItemBody(Widget):
         with TabbedContent(classes="item-tabs"):
             with TabPane(Content("Why it matters"), id="pane-why"):
                 with PaneScroll():
+                    if self.planned is not None and self.planned.reason:
+                        yield Static("▶ " + self.planned.reason, markup=False, classes="plan-reason")
+                    if self.planned is not None and self.planned.not_now:
+                        yield Static("“Not now” is offered first: a change here could be noticed.", markup=False, classes="muted")
                     yield Static(self.item.why, markup=False, classes="why")
                     yield Static("What to do", classes="subheading")
                     yield StepList(self.item.steps, numbered=False)
@@ -258,18 +265,35 @@ class ItemScreen(Screen):
     def __init__(self, index: int = 0) -> None:
         super().__init__()
         self.index = index
+        self._order: tuple[PlanItem, ...] | None = None
+
+    @property
+    def order(self) -> tuple[PlanItem, ...]:
+        """The items in the plan's order, as the answers stood when this screen opened (going back to the
+        questions and on again opens a new one)."""
+        if self._order is None:
+            self._order = self.app.session.plan.items
+        return self._order
 
     @property
     def item(self) -> Item:
-        return self.app.pack.items[self.index]
+        return self.order[self.index].item
 
     def _title(self) -> Content:
-        return Content(f"Step {self.index + 1} of {len(self.app.pack.items)}: {self.item.title}")
+        return Content(f"Step {self.index + 1} of {len(self.order)}: {self.item.title}")
+
+    def _body(self, index: int) -> ItemBody:
+        return ItemBody(self.order[index].item, self.app.session, id=f"item-{index}", planned=self.order[index])
+
+    def _offer_not_now(self) -> None:
+        """The plan offers "not now" first for an item someone could notice: choose it until changed."""
+        if self.order[self.index].not_now and self.app.session.outcome(self.item.id) is None:
+            self.action_outcome(OUTCOMES.index(Outcome.NOT_NOW))
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="item-title", classes="heading")
         with ContentSwitcher(id="item-holder", initial=f"item-{self.index}"):
-            yield ItemBody(self.item, self.app.session, id=f"item-{self.index}")
+            yield self._body(self.index)
         yield KeyFooter()
 
     @property
@@ -287,17 +311,18 @@ class ItemScreen(Screen):
         return self.body.query_one(TabbedContent)
 
     def on_mount(self) -> None:
+        self._offer_not_now()
         self.call_after_refresh(self._build_the_rest)
 
     async def _build(self, index: int) -> None:
         if self.holder.query(f"#item-{index}"):
             return
-        body = ItemBody(self.app.pack.items[index], self.app.session, id=f"item-{index}")
+        body = self._body(index)
         body.display = False
         await self.holder.mount(body)
 
     async def _build_the_rest(self) -> None:
-        for index in range(len(self.app.pack.items)):
+        for index in range(len(self.order)):
             if not self.is_attached:
                 return
             await self._build(index)
@@ -309,6 +334,7 @@ class ItemScreen(Screen):
         self.query_one("#item-title", Static).update(self._title())
         self.holder.current = f"item-{index}"
         self.tabs.query_one(Tabs).focus()
+        self._offer_not_now()
 
     def action_tab(self, step: int) -> None:
         for tabs in self.tabs.query(Tabs):
@@ -338,7 +364,7 @@ class ItemScreen(Screen):
         if self.app.session.outcome(self.item.id) is None:
             self.notify("Choose how this step went first: press 1, 2, 3 or 4.", severity="warning")
             return
-        if self.index + 1 < len(self.app.pack.items):
+        if self.index + 1 < len(self.order):
             await self.show(self.index + 1)
         else:
             from safetyhelper.tui.screens.summary import SummaryScreen

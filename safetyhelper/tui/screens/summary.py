@@ -46,7 +46,7 @@ class SummaryScreen(Screen):
             yield Static("Summary", classes="heading")
             names = ", ".join(p.name for p in session.chosen_platforms) or "No apps or phones picked"
             yield Static(names, markup=False, classes="muted")
-            for item in self.app.pack.items:
+            for item in session.items:  # the plan's order
                 outcome = session.outcome(item.id)
                 label = outcome.label if outcome else "Not covered"
                 yield Static(f"{item.title}: {label}", markup=False, classes=f"outcome {outcome.value if outcome else 'none'}")
