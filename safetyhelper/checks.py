@@ -112,18 +112,19 @@ def font_problems(pack: ContentPack) -> list[ContentError]:
     return problems
 
 
-def telling_word(text: str, pack: ContentPack) -> str | None:
+def telling_word(text: str, pack: ContentPack, extra: tuple[str, ...] = ()) -> str | None:
     """The first word in ``text`` that a discreet sheet must not hold (it names abuse, the service or the
-    organisation), or None."""
+    organisation; ``extra``: the same words in a translation's language), or None."""
     low = text.lower()
-    return next((word for word in (*TELLING_WORDS, pack.organisation.name.lower()) if word in low), None)
+    return next((word for word in (*TELLING_WORDS, *extra, pack.organisation.name.lower()) if word in low), None)
 
 
-def discreet_problems(pack: ContentPack) -> list[ContentError]:
-    """Text that can print on a discreet sheet but names abuse or the service."""
+def discreet_problems(pack: ContentPack, extra_words: tuple[str, ...] = ()) -> list[ContentError]:
+    """Text that can print on a discreet sheet but names abuse or the service (in English, or in
+    ``extra_words``, a translation's own words)."""
     problems = []
     for tf in text_fields(pack):
-        word = telling_word(tf.text, pack) if tf.discreet else None
+        word = telling_word(tf.text, pack, extra_words) if tf.discreet else None
         if word:
             problems.append(_error(tf, f"says {word!r}, but this text prints on discreet sheets: reword it"))
     return problems

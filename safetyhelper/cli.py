@@ -83,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the CUPS printer (default: configured, then the system default)",
     )
     sheet.add_argument(
+        "--language", metavar="CODE", default="en",
+        help="the sheet's language: en, a translation such as cy, pl or ro, or cy+en for Welsh first, then English",
+    )
+    sheet.add_argument(
         "--answer", action="append", default=[], metavar="ID=VALUE",
         help="an answer to one of the plan's questions (yes, no or unsure; repeat): the sheet follows that order",
     )
@@ -210,7 +214,11 @@ def config_command(args: argparse.Namespace, cfg: Config) -> int:
 
 def content_check(override: str | None) -> int:
     pack = load_content(override)  # every check runs at every load
+    from safetyhelper.translate import load_translations
+
+    translations = load_translations(pack)  # a broken translation is one line, before anything is printed
     print(summary(pack))
+    print("\n".join(translation_lines(translations)))
     stale = pack.stale_links()
     if stale:
         print(f"warning: {len(stale)} guide(s) checked more than {STALE_AFTER_DAYS} days ago:")
@@ -249,8 +257,14 @@ def make_sheet(args: argparse.Namespace, override: str | None, cfg: Config) -> i
         raise UsageError("sheet: say where the sheet goes: -o FILE, --print, or both")
     from safetyhelper.sheet import SaveError, SheetOptions, cli_session, save_pdf, sheet_pdf
 
+    from safetyhelper.translate import languages
+
+    offered = languages(pack)
+    if args.language not in offered:
+        raise UsageError(f"--language: unknown language {args.language!r}; expected one of {', '.join(offered)}")
     options = SheetOptions(
-        discreet=args.discreet or cfg.discreet, large_print=args.large_print or cfg.large_print, helplines=args.helplines
+        discreet=args.discreet or cfg.discreet, large_print=args.large_print or cfg.large_print, helplines=args.helplines,
+        language=args.language,
     )
     pdf = sheet_pdf(cli_session(pack, [*args.platform, *args.device], parse_answers(pack, args.answer)), options)
     status = 0
@@ -332,6 +346,21 @@ def plan_command(args: argparse.Namespace, override: str | None) -> int:
     if plan.needs_account:
         print("Pick their email account too: every reset goes through it.")
     return 0
+
+
+def translation_lines(translations) -> list[str]:
+    """Per language: the share of the English word fields it gives, whether it is a draft, what is missing."""
+    if not translations:
+        return ["  translations:    none"]
+    out = ["  translations (sheet languages; English where a field is missing):"]
+    for t in translations:
+        state = "draft translation (not reviewed)" if t.draft else f"reviewed {t.info.reviewed}"
+        out.append(f"    {t.code} {t.info.name} ({t.info.english_name}): {t.share:.0%} of {t.total} word fields "
+                   f"({t.translated}); {state}")
+        if t.missing:
+            out.append(f"      missing ({len(t.missing)}):")
+            out += [f"        {where}" for where in t.missing]
+    return out
 
 
 def coverage_table(pack: ContentPack) -> list[str]:

@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -38,6 +39,7 @@ from safetyhelper.content import ContentPack, Item
 from safetyhelper.files import write_new
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
 from safetyhelper.session import GuideStep, Outcome, Session
+from safetyhelper.translate import ENGLISH, N_, _, long_date, pack_in, words_in
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -51,19 +53,23 @@ QR_SIZE_LARGE = 44 * mm
 MIN_CODE_WIDTH = 25 * mm
 
 MARKS = {
-    Outcome.DONE: "✓ Done",
-    Outcome.AT_HOME: "☐ To do",
-    Outcome.NOT_NOW: "☐ When it is safe",
-    Outcome.NOT_RELEVANT: "– Not needed",
+    Outcome.DONE: N_("✓ Done"),
+    Outcome.AT_HOME: N_("☐ To do"),
+    Outcome.NOT_NOW: N_("☐ When it is safe"),
+    Outcome.NOT_RELEVANT: N_("– Not needed"),
 }
-DISCREET_MARKS = {**MARKS, Outcome.NOT_NOW: "☐ Later"}
+DISCREET_MARKS = {**MARKS, Outcome.NOT_NOW: N_("☐ Later")}
 
-PHONE_REMINDER = "Open these on a phone that only you use. Point the phone's camera at a code to open the guide."
+PHONE_REMINDER = N_("Open these on a phone that only you use. Point the phone's camera at a code to open the guide.")
 
 #: Starts a step's warning on an ordinary sheet (as on the screen).
-NOTICE_PREFIX = "Could be noticed: "
+NOTICE_PREFIX = N_("Could be noticed: ")
 #: Every warning on a discreet sheet: the real ones could tell a reader what the sheet is for.
-DISCREET_WARNING = "Heads-up: other people may see that this changed."
+DISCREET_WARNING = N_("Heads-up: other people may see that this changed.")
+#: The nations a helpline serves, as the helplines box names them.
+NATIONS = (N_("England"), N_("Scotland"), N_("Wales"), N_("Northern Ireland"))
+#: Above a draft translation, in English after the draft note in its own language.
+DRAFT_NOTE = "This is a draft translation. If anything is unclear, ask the person who gave you this sheet."
 
 WARNING_COLOUR = colors.HexColor("#7a4a00")
 WARNING_TINT = colors.HexColor("#fbf0dc")
@@ -80,6 +86,9 @@ class SheetOptions:
     large_print: bool = False
     #: Print the helplines box. None means: yes, unless discreet (a discreet sheet has them only if asked).
     helplines: bool | None = None
+    #: The sheet's language: "en", a translation's code ("cy", "pl", "ro"), or two joined with "+" for a
+    #: bilingual sheet, the first language first ("cy+en": Welsh, then English).
+    language: str = "en"
 
     @property
     def with_helplines(self) -> bool:
@@ -511,14 +520,14 @@ def _steps(steps, st: _Styles, options: SheetOptions) -> list[Flowable]:
     for n, step in enumerate(shown, 1):
         parts = [(step.text, colors.black)]
         if step.warning:
-            warning = DISCREET_WARNING if options.discreet else NOTICE_PREFIX + step.warning
+            warning = _(DISCREET_WARNING) if options.discreet else _(NOTICE_PREFIX) + step.warning
             parts.insert(0, (warning, WARNING_COLOUR))
         out.append(StepBlock(parts, st.step, label=f"{n}.", bar=bool(step.warning)))
     return out
 
 
 def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 def _code_column(url: str, size: float, st: _Styles) -> list[Flowable]:
@@ -531,7 +540,7 @@ def _guide_block(gs: GuideStep, st: _Styles, options: SheetOptions, pack: Conten
     g = gs.guide
     right: list[Flowable] = [_p(f"{gs.platform.name}: {g.title}", st.h3)]
     if g.note and not (options.discreet and telling_word(g.note, pack)):
-        right.append(_p(f"Note: {g.note}", st.note))
+        right.append(_p(_("Note: {note}").format(note=g.note), st.note))
     right += _steps(g.steps, st, options)
     return Beside(_code_column(g.url, size, st), right, size, 5 * mm, space_before=st.body_size * 0.9)
 
@@ -579,9 +588,9 @@ def _plan(session: Session, st: _Styles, options: SheetOptions) -> list[Flowable
     order = session.items  # the plan's order
     outcome = {i.id: session.outcome(i.id) or Outcome.AT_HOME for i in order}
     out: list[Flowable] = []
-    lead: list[Flowable] = [_p("Your plan", st.h1)]
+    lead: list[Flowable] = [_p(_("Your plan"), st.h1)]
     shown: dict[tuple[str, ...], str] = {}
-    groups = ((Outcome.AT_HOME, "To do"), (Outcome.NOT_NOW, "Later" if options.discreet else "When it is safe"))
+    groups = ((Outcome.AT_HOME, _("To do")), (Outcome.NOT_NOW, _("Later") if options.discreet else _("When it is safe")))
     for kind, heading in groups:
         items = [i for i in order if outcome[i.id] is kind]
         if not items:
@@ -593,20 +602,20 @@ def _plan(session: Session, st: _Styles, options: SheetOptions) -> list[Flowable
             codes = _plan_codes(session, item)
             key = tuple(gs.guide.url for gs in codes)
             if not codes:
-                entry.append(_p("Follow the steps below.", st.body))
+                entry.append(_p(_("Follow the steps below."), st.body))
             elif key in shown:
-                entry.append(_p(f"Use the same codes as for “{shown[key]}” above.", st.body))
+                entry.append(_p(_("Use the same codes as for “{item}” above.").format(item=shown[key]), st.body))
             else:
                 shown[key] = item.title
                 entry.append(_codes_grid(codes, st, large=options.large_print))
             out.append(KeepTogether(entry))
     brief = []
-    for kind, word in ((Outcome.DONE, "Done"), (Outcome.NOT_RELEVANT, "Not needed")):
+    for kind, word in ((Outcome.DONE, _("Done")), (Outcome.NOT_RELEVANT, _("Not needed"))):
         titles = [i.title for i in order if outcome[i.id] is kind]
         if titles:
             brief.append(_p(f"{word}: {'; '.join(titles)}.", st.body))
     if lead:  # nothing left to do
-        out.append(KeepTogether([*lead, *(brief[:1] or [_p("Nothing left to do.", st.body)])]))
+        out.append(KeepTogether([*lead, *(brief[:1] or [_p(_("Nothing left to do."), st.body)])]))
         brief = brief[1:]
     if brief:
         brief[0].spaceBefore = st.body_size * 0.6
@@ -619,24 +628,76 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
     Page 1 is the plan: the items left to do (to do, then when it is safe), each with its codes, and what is
     done. The steps follow, item by item: the item's own advice, then each chosen app's steps for it beside
     its code, each app's steps printed once (a later item that needs them says where they are). Items
-    marked not relevant have no steps and no codes. Then the general guides chosen, and the helplines."""
+    marked not relevant have no steps and no codes. Then the general guides chosen, and the helplines.
+
+    In another language (``options.language``) every word comes from that translation (English where it
+    has none); a bilingual sheet ("cy+en") prints the whole sheet in the first language, then in the
+    second. Raises ContentError for a translation that does not load."""
     register_fonts()
-    pack = session.pack
     today = today or dt.date.today()
     st = _Styles(options.large_print)
+    story: list[Flowable] = []
+    title = footer = page_word = ""
+    for n, code in enumerate(options.language.split("+")):
+        pack, translation = pack_in(session.pack, code)
+        view = Session(pack, chosen=session.chosen, general=session.general, outcomes=session.outcomes,
+                       answers=session.answers, started=session.started)
+        with words_in(code):
+            if not n:
+                page_word = _("Page {page}")
+            part, part_title, part_footer = _story(view, options, st, today, code, draft=translation is not None and translation.draft,
+                                                   draft_note=translation.info.draft_note if translation else "")
+        if n:
+            story.append(PageBreak())
+        story += part
+        title = title or part_title
+        footer = f"{footer} / {part_footer}" if footer else part_footer
+
+    def on_page(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, st.small.fontSize)
+        canvas.drawString(doc.leftMargin, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - doc.rightMargin, 10 * mm, page_word.format(page=doc.page))
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author="",
+        subject="",
+        creator="",
+        producer="",
+    )
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return out.getvalue()
+
+
+def _story(session: Session, options: SheetOptions, st: _Styles, today: dt.date, code: str, *, draft: bool,
+           draft_note: str) -> tuple[list[Flowable], str, str]:
+    """The whole sheet in one language (the words set by ``words_in``): its flowables, title and footer."""
+    pack = session.pack
     size = QR_SIZE_LARGE if options.large_print else QR_SIZE
     marks = DISCREET_MARKS if options.discreet else MARKS
     platforms = session.chosen_platforms
     used = [g for p in platforms for g in p.guides]
     checked = min((g.checked for g in used), default=pack.oldest_checked)
-    title = pack.organisation.discreet_title if options.discreet else "Staying safe online: your plan"
+    title = pack.organisation.discreet_title if options.discreet else _("Staying safe online: your plan")
     story: list[Flowable] = [_p(title, st.title)]
-    made = f"{today.day} {today:%B %Y}"
-    story.append(_p(made if options.discreet else f"Made with {pack.organisation.name} on {made}", st.body))
+    made = long_date(today, code)
+    story.append(_p(made if options.discreet else _("Made with {organisation} on {date}").format(
+        organisation=pack.organisation.name, date=made), st.body))
+    if draft:
+        story.append(_p(draft_note, st.note))
+        story.append(_p(DRAFT_NOTE, st.note))
     story.append(Spacer(1, st.body_size * 0.6))
-    story.append(_p(PHONE_REMINDER, st.body))
+    story.append(_p(_(PHONE_REMINDER), st.body))
     story += _plan(session, st, options)
-
     # The steps, item by item: the item's own advice, then its apps' guides. A guide's steps print once,
     # under the first item still to do (to do or when it is safe) that uses it; every other item that uses
     # it says where they are. An item done together shows the codes of guides whose steps print nowhere
@@ -648,7 +709,7 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
         if outcomes[item.id] in (Outcome.AT_HOME, Outcome.NOT_NOW):
             for gs in session.guides_for(item):
                 home.setdefault((gs.platform.id, gs.guide.topic), item)
-    lead: list[Flowable] = [_p("Your steps", st.h1)]
+    lead: list[Flowable] = [_p(_("Your steps"), st.h1)]
     printed: set[tuple[str, str]] = set()
     for item in order:
         outcome = outcomes[item.id]
@@ -671,19 +732,21 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
                 if gs.platform.name not in names:
                     names.append(gs.platform.name)
         for (where, direction), names in refs.items():
-            body.append(_p(f"{_names(names)}: the steps are under “{where}” {direction}.", st.ref))
+            said = _("{names}: the steps are under “{item}” above.") if direction == "above" else _(
+                "{names}: the steps are under “{item}” below.")
+            body.append(_p(said.format(names=_names(names), item=where), st.ref))
         if codes_only:
-            body.append(_p("Done together. To check again, open the app's own guide:", st.ref))
+            body.append(_p(_("Done together. To check again, open the app's own guide:"), st.ref))
             body.append(_codes_grid(codes_only, st, large=options.large_print, with_address=True))
         body += blocks
-        heading = [*lead, _p(f"{marks[outcome]}: {item.title}", st.h2)]
+        heading = [*lead, _p(f"{_(marks[outcome])}: {item.title}", st.h2)]
         lead = []
         story.append(KeepTogether(heading + body[:1]))
         story.extend(body[1:])
 
     general = [g for g in session.general_guides
                if not (options.discreet and any(telling_word(t, pack) for t in (g.title, g.about, g.url)))]
-    lead = [_p("Other guides", st.h1)]
+    lead = [_p(_("Other guides"), st.h1)]
     for g in general:
         block = Beside(_code_column(g.url, size, st), [_p(g.title, st.h3), _p(g.about, st.body)], size, 5 * mm,
                        space_before=st.body_size * 0.9)
@@ -696,31 +759,8 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
         story.append(Spacer(1, st.body_size))
         story.append(_p(pack.organisation.contact, st.body))
 
-    footer = f"Guides checked on {checked.day} {checked:%B %Y}"
-
-    def on_page(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, st.small.fontSize)
-        canvas.drawString(doc.leftMargin, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - doc.rightMargin, 10 * mm, f"Page {doc.page}")
-        canvas.restoreState()
-
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=20 * mm,
-        title=title,
-        author="",
-        subject="",
-        creator="",
-        producer="",
-    )
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return out.getvalue()
+    footer = _("Guides checked on {date}").format(date=long_date(checked, code))
+    return story, title, footer
 
 
 def _escape(text: str) -> str:
@@ -736,9 +776,9 @@ def _helplines(pack: ContentPack, st: _Styles, *, discreet: bool) -> Flowable:
             continue
         text = f"<b>{_escape(h.name)}</b>: {_escape(h.number)}. {_escape(h.hours)}"
         if len(h.nations) < 4:
-            text += f" ({_escape(', '.join(h.nations))})"
+            text += f" ({_escape(', '.join(_(n) for n in h.nations))})"
         rows.append([Paragraph(text, st.body)])
-    box = Table([[_p("Useful numbers" if discreet else "Help and advice", st.h2)], *rows], colWidths=[A4[0] - 36 * mm])
+    box = Table([[_p(_("Useful numbers") if discreet else _("Help and advice"), st.h2)], *rows], colWidths=[A4[0] - 36 * mm])
     box.setStyle(
         TableStyle(
             [

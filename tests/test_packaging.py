@@ -72,6 +72,9 @@ def test_wheel_ships_the_content_pack(tmp_path):
     assert where.startswith(str(site)), where
     assert (Path(where) / "platforms" / "facebook.toml").is_file()
     assert (Path(where) / "accounts" / "google-account.toml").is_file()
+    # The translations and the sheet's catalogues ship too.
+    assert (Path(where) / "locales" / "cy" / "locale.toml").is_file()
+    assert (Path(where).parent / "locale" / "pl" / "LC_MESSAGES" / "safetyhelper.po").is_file()
     # The JSON Schemas ship beside the files whose #:schema lines point at them.
     shipped = sorted(p.name for p in (Path(where) / "schemas").glob("*.schema.json"))
     assert shipped == sorted(set(SCHEMA_FILES.values()))

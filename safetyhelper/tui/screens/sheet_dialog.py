@@ -63,6 +63,7 @@ class SheetDialog(Dialog[SheetRequest | None]):
         printer: str | None = None,
         configured_printer: str | None = None,
         message: str | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__()
         self.save = save
@@ -77,6 +78,8 @@ class SheetDialog(Dialog[SheetRequest | None]):
         self._discreet = discreet
         self._large = large_print
         self._helplines = (not discreet) if helplines is None else helplines
+        #: The sheet's language, and those on offer (English first; translations from the content pack).
+        self._language = language
         self.save_folder = Path(save_folder) if save_folder is not None else None
 
     def compose(self) -> ComposeResult:
@@ -88,6 +91,8 @@ class SheetDialog(Dialog[SheetRequest | None]):
             yield Static(discreet_text(self._discreet), markup=False, id="discreet-what", classes="muted")
             yield Checkbox("Large print", self._large, id="large-print")
             yield Checkbox("Helplines", self._helplines, id="helplines")
+            if len(self._languages) > 1:
+                yield Button(self._language_label(), id="language", classes="language")
             if self.save and self.save_folder is not None:
                 yield Label(f"It is saved in {self.save_folder} with a new name.", markup=False, id="save-where")
             elif self.save:
@@ -103,6 +108,26 @@ class SheetDialog(Dialog[SheetRequest | None]):
             if self.save and self.save_folder is None:
                 hint = "C cancels (when you are not typing) · Esc is quick exit"
             yield Static(hint, markup=False, classes="muted close-hint")
+
+    @property
+    def _languages(self) -> list[str]:
+        from safetyhelper.translate import languages
+
+        if not hasattr(self, "_offered"):
+            self._offered = languages(self.app.pack)
+        return self._offered
+
+    def _language_label(self) -> str:
+        from safetyhelper.translate import language_name
+
+        return f"Sheet language: {language_name(self.app.pack, self._language)} (press to change)"
+
+    @on(Button.Pressed, "#language")
+    def _next_language(self) -> None:
+        """Each press moves to the next language on offer (English, each translation, Welsh and English)."""
+        offered = self._languages
+        self._language = offered[(offered.index(self._language) + 1) % len(offered)] if self._language in offered else offered[0]
+        self.query_one("#language", Button).label = self._language_label()
 
     def on_mount(self) -> None:
         if not self.save:
@@ -175,6 +200,7 @@ class SheetDialog(Dialog[SheetRequest | None]):
             discreet=self.query_one("#discreet", Checkbox).value,
             large_print=self.query_one("#large-print", Checkbox).value,
             helplines=self.query_one("#helplines", Checkbox).value,
+            language=self._language,
         )
         if self.save and self.save_folder is not None:
             self.dismiss(SheetRequest(options, folder=self.save_folder))

@@ -49,7 +49,21 @@ class StartScreen(Screen):
             with Center():
                 yield Button("Check guide links", id="check-links")
             yield Static(status, markup=False, id="content-status", classes="stale" if stale else "")
+            yield Static("", markup=False, id="translation-status")
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._say_drafts)
+
+    def _say_drafts(self) -> None:
+        """For staff: which sheet languages are draft translations (read after the screen is drawn)."""
+        from safetyhelper.translate import draft_languages
+
+        drafts = draft_languages(self.app.pack)
+        if drafts and self.is_attached:
+            self.query_one("#translation-status", Static).update(
+                "Draft translation (not yet checked by a native speaker): " + ", ".join(drafts) + " sheets."
+            )
 
     @on(Button.Pressed, "#start-session")
     def action_start(self) -> None:

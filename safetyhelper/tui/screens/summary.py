@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Static
 
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.printing import JobWaiting, NoDefaultPrinter, PrintError, cancel_job, choose_printer, print_pdf
+from safetyhelper.content import ContentError
 from safetyhelper.session import Outcome
 from safetyhelper.sheet import SaveError, SheetOptions, save_in_folder, save_pdf, sheet_pdf
 from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, SheetRequest, YesNoDialog
@@ -112,7 +113,8 @@ class SummaryScreen(Screen):
         if options is None:
             choices = dict(self.app.sheet_defaults)
         else:
-            choices = dict(discreet=options.discreet, large_print=options.large_print, helplines=options.with_helplines)
+            choices = dict(discreet=options.discreet, large_print=options.large_print, helplines=options.with_helplines,
+                           language=options.language)
         folder = self.app.save_folder if save and self.app.kiosk else None
         return SheetDialog(
             save=save, save_folder=folder, path=path, printer=self._printer, configured_printer=self.app.printer,
@@ -167,7 +169,11 @@ class SummaryScreen(Screen):
         """Make the sheet, then save it or print it; never after the session was wiped, nor after C."""
         session = self.app.session
         generation = session.generation
-        pdf = sheet_pdf(session, request.options)
+        try:
+            pdf = sheet_pdf(session, request.options)
+        except ContentError as exc:  # a translation that does not load: say so, in one line
+            self.app.call_from_thread(self._done, busy, f"The sheet could not be made in that language: {exc}")
+            return
         if session.generation != generation:
             return  # quick exit or idle reset while the sheet was being made: nothing goes anywhere
         if stop.is_set():

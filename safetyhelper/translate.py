@@ -1,0 +1,441 @@
+"""Translations: the content pack in another language, and the sheet's own words.
+
+The English pack is the single source of ids, web addresses, dates, step actions and the number and order
+of steps. A translation is a folder ``content/locales/<code>/`` of overlay files with the same relative
+names as the English files, holding only words (titles, "why", steps and warnings, notes, helpline hours
+and descriptions, the organisation's contact line and discreet title), and a ``locale.toml`` that names the
+language, says whether a native speaker reviewed it, and lists the words a discreet sheet must not hold in
+that language. Anything missing falls back to English and is counted as missing. A translation that adds a
+key that is not a word field (a URL, a date, an action) or names an id the English pack lacks is refused
+with one line.
+
+The sheet's own words ("Your plan", "To do", ...) come from gettext catalogues in
+``safetyhelper/locale/<code>/LC_MESSAGES/safetyhelper.po`` (compiled to ``.mo``), made with Babel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from msgspec import Meta
+from msgspec.structs import replace
+
+from safetyhelper.content import ContentError, ContentPack, _File, _strip, read_toml
+from safetyhelper.model import (
+    About,
+    Contact,
+    DiscreetTitle,
+    Hours,
+    Id,
+    Name,
+    Note,
+    Step,
+    StepText,
+    Title,
+    WarningText,
+    Why,
+    _Model,
+)
+
+LOCALES = "locales"
+ENGLISH = "en"
+CATALOGUES = Path(__file__).resolve().parent / "locale"
+DOMAIN = "safetyhelper"
+
+
+# --------------------------------------------------------------------------- the overlay files' shape
+
+
+class LocaleInfo(_Model):
+    """locales/<code>/locale.toml: the language, and how far to trust the translation."""
+
+    name: Annotated[Name, Meta(description="The language's own name, for example Cymraeg.")]
+    english_name: Annotated[Name, Meta(description="Its name in English, for example Welsh.")]
+    reviewed: Annotated[Union[bool, Name], Meta(description='false while it is a draft; else "by whom, when".')]
+    draft_note: Annotated[Note, Meta(description="One sentence a draft sheet prints in this language: anything unclear can be explained.")]
+    telling_words: Annotated[tuple[str, ...], Meta(description="Words (lower case, or their start) that must not print on a discreet sheet in this language.")] = ()
+
+
+class StepWords(_Model):
+    text: StepText
+    warning: WarningText | None = None
+
+
+StepsWords = tuple[Union[StepText, StepWords], ...]
+
+
+class TopicWords(_Model):
+    id: Id
+    title: Title
+
+
+class ItemWords(_Model):
+    id: Id
+    title: Title | None = None
+    why: Why | None = None
+    steps: StepsWords | None = None
+
+
+class ChecklistWords(_Model):
+    topic: tuple[TopicWords, ...] = ()
+    item: tuple[ItemWords, ...] = ()
+
+
+class GuideWords(_Model):
+    title: Title | None = None
+    note: Note | None = None
+    steps: StepsWords | None = None
+
+
+class HelplineWords(_Model):
+    id: Id
+    hours: Hours | None = None
+    about: About | None = None
+
+
+class HelplinesWords(_Model):
+    helpline: tuple[HelplineWords, ...] = ()
+
+
+class OrganisationWords(_Model):
+    contact: Contact | None = None
+    discreet_title: DiscreetTitle | None = None
+
+
+# --------------------------------------------------------------------------- loading one language
+
+
+@dataclass
+class Translation:
+    """A language's pack (English where a field is missing) and what is missing."""
+
+    code: str
+    info: LocaleInfo
+    pack: ContentPack
+    #: How many of the English word fields the translation gives, of how many.
+    translated: int = 0
+    total: int = 0
+    #: "file: field" of each word field left in English.
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def draft(self) -> bool:
+        return self.info.reviewed is False
+
+    @property
+    def share(self) -> float:
+        return self.translated / self.total if self.total else 1.0
+
+
+def locale_dirs(pack: ContentPack) -> dict[str, Path]:
+    """code -> folder of every translation (shipped, and the organisation's, which wins)."""
+    out: dict[str, Path] = {}
+    for source in pack.sources:
+        base = Path(source) / LOCALES
+        if base.is_dir():
+            for entry in sorted(base.iterdir()):
+                if entry.is_dir() and (entry / "locale.toml").exists():
+                    out[entry.name] = entry
+    return out
+
+
+def languages(pack: ContentPack) -> list[str]:
+    """The sheet languages on offer: English, each translation, and Welsh-first bilingual (cy+en)."""
+    codes = list(locale_dirs(pack))
+    out = [ENGLISH, *codes]
+    if "cy" in codes:
+        out.append("cy+en")
+    return out
+
+
+def language_name(pack: ContentPack, code: str) -> str:
+    """How the sheet dialog names a language: "Polski (Polish)", "Cymraeg + English"."""
+    if code == ENGLISH:
+        return "English"
+    parts = code.split("+")
+    dirs = locale_dirs(pack)
+    names = []
+    for part in parts:
+        if part == ENGLISH:
+            names.append("English")
+        elif part in dirs:
+            text, data = read_toml(dirs[part] / "locale.toml", str(dirs[part] / "locale.toml"))
+            info = _File(str(dirs[part] / "locale.toml"), text, _strip(data)).shape(LocaleInfo)
+            names.append(f"{info.name} ({info.english_name})" if len(parts) == 1 else info.name)
+        else:
+            names.append(part)
+    return " + ".join(names)
+
+
+def draft_languages(pack: ContentPack) -> list[str]:
+    """The names of the translations not yet reviewed ("Cymraeg (Welsh)"); a broken locale.toml counts."""
+    out = []
+    for code, folder in locale_dirs(pack).items():
+        try:
+            _, info = _read(folder / "locale.toml", LocaleInfo)
+        except ContentError:
+            out.append(code)
+            continue
+        if info.reviewed is False:
+            out.append(f"{info.name} ({info.english_name})")
+    return out
+
+
+#: Keys of the English pack that a translation must not give: they are not words.
+NOT_WORDS = ("url", "checked", "does", "discreet", "verified", "unverified", "number", "nations", "name",
+             "not_applicable", "account", "status", "platform", "helplines", "topics")
+
+
+def _words_only(f: _File, value: Any, path: tuple = ()) -> None:
+    """Refuse, in one line, a key that is not a word field (a URL, a date, an action...)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in NOT_WORDS and not (key == "name" and f.label.endswith("locale.toml")):
+                raise f.fail(path + (key,), f"{key} cannot be translated: a translation gives words only, and the English "
+                                            f"pack keeps the {key}")
+            _words_only(f, inner, path + (key,))
+    elif isinstance(value, list):
+        for n, inner in enumerate(value):
+            _words_only(f, inner, path + (n,))
+
+
+def _read(path: Path, model: Any) -> tuple[_File, Any]:
+    text, data = read_toml(path, str(path))
+    f = _File(str(path), text, _strip(data))
+    if model is not LocaleInfo:
+        _words_only(f, f.data)
+    return f, f.shape(model)
+
+
+def _steps(f: _File, fld: tuple, english: tuple[Step, ...], words: StepsWords | None, t: Translation, where: str) -> tuple[Step, ...]:
+    t.total += sum(1 + (s.warning is not None) for s in english)
+    if words is None:
+        t.missing.append(f"{where}.steps")
+        return english
+    if len(words) != len(english):
+        raise f.fail(fld, f"{len(words)} steps, but the English has {len(english)}: translate each step, in the same order")
+    out = []
+    for n, (step, word) in enumerate(zip(english, words)):
+        text, warning = (word, None) if isinstance(word, str) else (word.text, word.warning)
+        if step.warning is not None and warning is None:
+            raise f.fail(fld + (n,), f"step {n + 1} has a warning in English: write it as {{ text = \"...\", warning = \"...\" }}")
+        if step.warning is None and warning is not None:
+            raise f.fail(fld + (n, "warning"), f"step {n + 1} has no warning in English: a translation cannot add one")
+        t.translated += 1 + (warning is not None)
+        out.append(replace(step, text=text, warning=warning))
+    return tuple(out)
+
+
+def _field(t: Translation, english: str | None, word: str | None, where: str) -> str | None:
+    if english is None:
+        return None
+    t.total += 1
+    if word is None:
+        t.missing.append(where)
+        return english
+    t.translated += 1
+    return word
+
+
+def load_translation(pack: ContentPack, code: str) -> Translation:
+    """``pack`` in language ``code``; ContentError (one line, with file, line and field) for a bad file."""
+    dirs = locale_dirs(pack)
+    if code not in dirs:
+        raise ContentError(LOCALES, f"no translation {code!r}: expected one of {', '.join(dirs) or '(none)'}")
+    folder = dirs[code]
+    _, info = _read(folder / "locale.toml", LocaleInfo)
+    t = Translation(code, info, pack)
+    english_files = {name for name, _ in pack.files}
+    present: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*.toml")):
+        rel = path.relative_to(folder).as_posix()
+        if rel == "locale.toml":
+            continue
+        if rel not in english_files:
+            raise ContentError(path, f"no English file {rel} to translate: use the same names as the English pack")
+        present[rel] = path
+
+    # checklist.toml
+    topics, items = list(pack.topics), list(pack.items)
+    if "checklist.toml" in present:
+        f, words = _read(present["checklist.toml"], ChecklistWords)
+        by_topic = {w.id: (n, w) for n, w in enumerate(words.topic)}
+        by_item = {w.id: (n, w) for n, w in enumerate(words.item)}
+        for key, known, table in (("topic", pack.topics, by_topic), ("item", pack.items, by_item)):
+            for wid, (n, _w) in table.items():
+                if wid not in {x.id for x in known}:
+                    raise f.fail((key, n, "id"), f"unknown {key} {wid!r}: the English checklist has no such {key}")
+    else:
+        f, by_topic, by_item = None, {}, {}
+    for k, topic in enumerate(topics):
+        w = by_topic.get(topic.id, (None, None))[1]
+        topics[k] = replace(topic, title=_field(t, topic.title, w.title if w else None, f"checklist.toml: topic {topic.id}.title"))
+    for k, item in enumerate(items):
+        n, w = by_item.get(item.id, (None, None))
+        where = f"checklist.toml: item {item.id}"
+        steps = _steps(f, ("item", n, "steps"), item.steps, w.steps if w else None, t, where)
+        items[k] = replace(
+            item,
+            title=_field(t, item.title, w.title if w else None, f"{where}.title"),
+            why=_field(t, item.why, w.why if w else None, f"{where}.why"),
+            steps=steps,
+        )
+
+    # accounts/, platforms/, devices/
+    def guided(kind: str, platforms: tuple) -> tuple:
+        out = []
+        for p in platforms:
+            rel = f"{kind}/{p.id}.toml"
+            words: dict[str, GuideWords] = {}
+            f = None
+            if rel in present:
+                text, data = read_toml(present[rel], str(present[rel]))
+                f = _File(str(present[rel]), text, _strip(data))
+                _words_only(f, f.data)
+                for topic, value in f.data.items():
+                    if p.guide(topic) is None:
+                        raise f.fail((topic,), f"no English guide for {topic!r} in {rel}: translate only the guides it has")
+                    words[topic] = _check(f, value, GuideWords, (topic,))
+            guides = []
+            for g in p.guides:
+                w = words.get(g.topic)
+                where = f"{rel}: {g.topic}"
+                guides.append(replace(
+                    g,
+                    title=_field(t, g.title, w.title if w else None, f"{where}.title"),
+                    note=_field(t, g.note, w.note if w else None, f"{where}.note"),
+                    steps=_steps(f, (g.topic, "steps"), g.steps, w.steps if w else None, t, where),
+                ))
+            out.append(replace(p, guides=tuple(guides)))
+        return tuple(out)
+
+    accounts, platforms, devices = guided("accounts", pack.accounts), guided("platforms", pack.platforms), guided("devices", pack.devices)
+
+    # helplines.toml
+    lines = list(pack.helplines)
+    hw: dict[str, HelplineWords] = {}
+    if "helplines.toml" in present:
+        f, words = _read(present["helplines.toml"], HelplinesWords)
+        for n, w in enumerate(words.helpline):
+            if pack.helpline(w.id) is None:
+                raise f.fail(("helpline", n, "id"), f"unknown helpline {w.id!r}: the English pack has no such helpline")
+            hw[w.id] = w
+    for k, h in enumerate(lines):
+        w = hw.get(h.id)
+        lines[k] = replace(
+            h,
+            hours=_field(t, h.hours, w.hours if w else None, f"helplines.toml: {h.id}.hours"),
+            about=_field(t, h.about, w.about if w else None, f"helplines.toml: {h.id}.about"),
+        )
+
+    # organisation.toml
+    org = pack.organisation
+    ow = _read(present["organisation.toml"], OrganisationWords)[1] if "organisation.toml" in present else None
+    org = replace(
+        org,
+        contact=_field(t, org.contact, ow.contact if ow else None, "organisation.toml: contact"),
+        discreet_title=_field(t, org.discreet_title, ow.discreet_title if ow else None, "organisation.toml: discreet_title"),
+    )
+
+    t.pack = replace(
+        pack, topics=tuple(topics), items=tuple(items), accounts=accounts, platforms=platforms, devices=devices,
+        helplines=tuple(lines), organisation=org,
+        # Errors in the translated words name the translation's own files.
+        files=tuple((name, str(present.get(name, path))) for name, path in pack.files),
+    )
+    _check_discreet(t)
+    return t
+
+
+def _check(f: _File, value: Any, model: Any, prefix: tuple) -> Any:
+    from safetyhelper.content import check_shape
+
+    return check_shape(f.label, f.text, value, model, prefix)
+
+
+def _check_discreet(t: Translation) -> None:
+    """No text that prints on a discreet sheet holds a telling word, in English or in this language."""
+    from safetyhelper.checks import discreet_problems
+
+    extra = tuple(w.lower() for w in t.info.telling_words)
+    from safetyhelper.checks import font_problems
+
+    problems = font_problems(t.pack) + discreet_problems(t.pack, extra_words=extra)
+    if problems:
+        raise problems[0]
+
+
+def load_translations(pack: ContentPack) -> list[Translation]:
+    """Every translation of ``pack`` (for `content check`)."""
+    return [load_translation(pack, code) for code in locale_dirs(pack)]
+
+
+def pack_in(pack: ContentPack, code: str) -> tuple[ContentPack, Translation | None]:
+    """``pack`` in one language (English: itself)."""
+    if code == ENGLISH:
+        return pack, None
+    t = load_translation(pack, code)
+    return t.pack, t
+
+
+# --------------------------------------------------------------------------- the sheet's own words
+
+
+_current: contextvars.ContextVar[_gettext.NullTranslations] = contextvars.ContextVar(
+    "safetyhelper_translation", default=_gettext.NullTranslations()
+)
+
+
+@lru_cache(maxsize=8)
+def catalogue(code: str) -> _gettext.NullTranslations:
+    """The sheet's words for ``code``, from its .po file (compiled in memory by Babel, so no compiled file
+    can drift from its source). English, or a language with no catalogue: the words as written."""
+    path = CATALOGUES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code == ENGLISH or not path.is_file():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        cat = read_po(f, locale=code, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, cat)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+@contextlib.contextmanager
+def words_in(code: str) -> Iterator[None]:
+    """Within the block, ``_()`` gives the sheet's words in ``code``."""
+    token = _current.set(catalogue(code))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogues where it is defined; ``_()`` translates it where it is used."""
+    return message
+
+
+def _(message: str) -> str:
+    """The sheet's words in the language set by ``words_in`` (English outside it)."""
+    return _current.get().gettext(message)
+
+
+def long_date(day, code: str) -> str:
+    """"25 November 2026" in ``code``'s words (Babel's CLDR data for other languages)."""
+    if code == ENGLISH:
+        return f"{day.day} {day:%B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, format="d MMMM y", locale=code)

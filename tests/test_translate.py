@@ -1,0 +1,164 @@
+"""Take-home sheets in Welsh, Polish and Romanian, and Welsh first with English (issue 14, first part): the
+pack's translations are overlay files of words only, English where one is missing (and reported), checked
+like every content file; the sheet's own words come from gettext catalogues (Babel). Every code on a
+translated sheet opens the same page as in English, and a discreet sheet tells nothing in any language."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from conftest import override_with, run_cli
+from safetyhelper.content import ContentError, load_content
+from safetyhelper.session import Outcome
+from safetyhelper.sheet import DRAFT_NOTE, SheetOptions, cli_session, sheet_pdf
+from safetyhelper.translate import CATALOGUES, catalogue, languages, load_translation, load_translations
+from test_sheet import decode_pages
+
+PACK = load_content()
+CODES = ["cy", "pl", "ro"]
+IDS = ["facebook", "whatsapp", "iphone"]
+
+LOCALE = '''name = "Testish"
+english_name = "Test"
+reviewed = false
+draft_note = "Draft words."
+telling_words = ["badword"]
+'''
+
+
+def pdftotext(pdf: bytes, tmp_path, name: str = "sheet.pdf") -> str:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def test_the_shipped_translations_load_and_are_drafts():
+    assert languages(PACK) == ["en", "cy", "pl", "ro", "cy+en"]
+    for t in load_translations(PACK):
+        assert t.draft and t.info.draft_note
+        assert t.share > 0.95, (t.code, t.share, t.missing[:5])
+        # Words only: ids, addresses, dates and actions are the English pack's.
+        for en, tr in zip(PACK.guided, t.pack.guided):
+            for g_en, g_tr in zip(en.guides, tr.guides):
+                assert (g_tr.url, g_tr.checked, [s.does for s in g_tr.steps]) == (g_en.url, g_en.checked, [s.does for s in g_en.steps])
+                assert [s.discreet for s in g_tr.steps] == [s.discreet for s in g_en.steps]
+        assert [i.id for i in t.pack.items] == [i.id for i in PACK.items]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_sheet_language_prints_its_words_and_every_code_opens_the_english_page(tmp_path, code):
+    session = cli_session(PACK, IDS)
+    english = sheet_pdf(session, SheetOptions())
+    translated = sheet_pdf(session, SheetOptions(language=code))
+    t = load_translation(PACK, code)
+    text = pdftotext(translated, tmp_path)
+    words = catalogue(code)
+    assert words.gettext("Your plan") != "Your plan" and words.gettext("Your plan") in text
+    for item in t.pack.items:
+        assert " ".join(item.title.split()) in text, item.title
+    first = t.pack.platform("facebook").guide("privacy").steps[1].text
+    assert " ".join(first.split())[:40] in text
+    assert t.info.draft_note in text and DRAFT_NOTE in text  # a draft says so, in its language and in English
+    assert set(decode_pages(translated)) == set(decode_pages(english))
+
+
+def test_a_welsh_first_bilingual_sheet_has_welsh_then_english(tmp_path):
+    session = cli_session(PACK, IDS)
+    text = pdftotext(sheet_pdf(session, SheetOptions(language="cy+en")), tmp_path)
+    cy = catalogue("cy").gettext("Staying safe online: your plan")
+    assert cy != "Staying safe online: your plan"
+    assert text.index(cy) < text.index("Staying safe online: your plan")
+    assert set(decode_pages(sheet_pdf(session, SheetOptions(language="cy+en")))) == set(decode_pages(sheet_pdf(session, SheetOptions())))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_discreet_sheet_tells_nothing_in_any_language(tmp_path, code):
+    from safetyhelper.checks import TELLING_WORDS
+
+    session = cli_session(PACK, IDS)
+    for item in PACK.items:
+        session.record(item.id, Outcome.NOT_NOW)
+    low = pdftotext(sheet_pdf(session, SheetOptions(language=code, discreet=True)), tmp_path).lower()
+    t = load_translation(PACK, code)
+    for word in (*TELLING_WORDS, *t.info.telling_words, PACK.organisation.name.lower()):
+        assert word not in low, word
+
+
+def test_every_catalogue_translates_every_message_and_keeps_its_placeholders():
+    from babel.messages.pofile import read_po
+
+    template = read_po((CATALOGUES / "safetyhelper.pot").open("rb"))
+    ids = {m.id for m in template if m.id}
+    assert "Your plan" in ids and "Could be noticed: " in ids
+    for code in CODES:
+        cat = read_po((CATALOGUES / code / "LC_MESSAGES" / "safetyhelper.po").open("rb"))
+        have = {m.id: m.string for m in cat if m.id}
+        assert set(have) == ids, code
+        for msgid, text in have.items():
+            assert text, (code, msgid)
+            assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", msgid)), (code, msgid, text)
+
+
+def test_the_template_holds_every_message_the_sheet_marks():
+    """The .pot is made from the code (pybabel extract -k N_ -k _): no message is added without it."""
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    found = extract_from_file("python", str(CATALOGUES.parent / "sheet.py"), keywords={"_": None, "N_": None})
+    fresh = {message for _, message, _, _ in found}
+    shipped = {m.id for m in read_po((CATALOGUES / "safetyhelper.pot").open("rb")) if m.id}
+    assert fresh == shipped and len(fresh) > 30
+
+
+# ---------------------------------------------------------------- checked like every content file
+
+
+def with_locale(tmp_path, files: dict[str, str]):
+    return load_content(override_with(tmp_path, {"locales/xx/locale.toml": LOCALE, **{f"locales/xx/{k}": v for k, v in files.items()}}))
+
+
+def test_a_missing_translation_falls_back_to_english_and_is_reported(tmp_path):
+    pack = with_locale(tmp_path, {"checklist.toml": '[[item]]\nid = "public"\ntitle = "Xx public"\n'})
+    t = load_translation(pack, "xx")
+    assert t.pack.items[0].title == "Xx public"
+    assert t.pack.items[0].why == PACK.items[0].why  # English where it has none
+    assert "checklist.toml: item public.why" in t.missing and t.share < 0.01
+    result = run_cli("content", "check", "--content", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "xx Testish (Test): 0% of" in result.stdout and "checklist.toml: item public.why" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "says", "field"),
+    [
+        ("platforms/facebook.toml", '[privacy]\ntitle = "X"\nurl = "https://example.org/"\n', "url cannot be translated", "privacy.url"),
+        ("checklist.toml", '[[item]]\nid = "public"\nsteps = ["One."]\n', "1 steps, but the English has", "item[0].steps"),
+        ("checklist.toml", '[[item]]\nid = "nothing"\ntitle = "X"\n', "unknown item 'nothing'", "item[0].id"),
+        ("platforms/facebook.toml", '[phone]\ntitle = "X"\n', "no English guide for 'phone'", "phone"),
+        ("platforms/myspace.toml", '[privacy]\ntitle = "X"\n', "no English file platforms/myspace.toml", ""),
+        ("checklist.toml", '[[item]]\nid = "public"\ntitle = "Find a badword here"\n', "says 'badword'", "item[0].title"),
+        ("checklist.toml", '[[item]]\nid = "public"\ntitle = "বাংলা"\n', "not in the sheet font", "item[0].title"),
+    ],
+)
+def test_a_bad_translation_is_one_line_naming_file_and_field(tmp_path, rel, text, says, field):
+    pack = with_locale(tmp_path, {rel: text})
+    with pytest.raises(ContentError) as info:
+        load_translation(pack, "xx")
+    err = info.value
+    assert says in err.message and err.file.endswith(rel), (err.file, err.message)
+    assert err.field == field, err.field
+    result = run_cli("content", "check", "--content", str(tmp_path))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and says in result.stderr
+
+
+def test_the_sheet_command_takes_a_language_and_refuses_an_unknown_one(tmp_path):
+    out = tmp_path / "pl.pdf"
+    result = run_cli("sheet", "--device", "iphone", "--language", "pl", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert catalogue("pl").gettext("Your plan") in pdftotext(out.read_bytes(), tmp_path, "x.pdf")
+    bad = run_cli("sheet", "--device", "iphone", "--language", "xx", "-o", str(tmp_path / "x.pdf"))
+    assert bad.returncode == 2 and "unknown language 'xx'" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
