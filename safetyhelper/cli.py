@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="FILE", default=None, help="the configuration file to use")
     parser.add_argument("--theme", metavar="NAME", default=None, help="colour theme, e.g. high-contrast")
+    parser.add_argument(
+        "--language", dest="screen_language", metavar="CODE", default=None,
+        help="the screen's language: en (the default) or a translation such as cy (or set SAFETYHELPER_LANGUAGE)",
+    )
     parser.add_argument("--kiosk", action="store_true", default=None, help="kiosk mode: a staff PIN to leave")
     parser.add_argument("--kiosk-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--printer", metavar="NAME", default=None, help="the CUPS printer for take-home sheets")
@@ -118,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "idle_minutes": args.idle_minutes,
                 "printer": getattr(args, "printer", None),
                 "theme": args.theme,
+                "language": args.screen_language,
                 "kiosk": True if args.kiosk else None,
             },
         )
@@ -161,9 +166,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_app(override: str | None, cfg: Config) -> int:
     pack = load_content(override)
     check_theme(cfg)
+    pack = screen_pack(pack, cfg)
     from safetyhelper.tui.app import run  # Textual loads only when the app starts
 
     return run(pack, cfg)
+
+
+def screen_pack(pack: ContentPack, cfg: Config) -> ContentPack:
+    """The pack in the caseworker's screen language, with the app's own words set to it (English: as is)."""
+    code = cfg.values.get("language") or "en"
+    if code == "en":
+        return pack
+    from safetyhelper.translate import load_translation, locale_dirs, screen_ready, set_screen_language
+
+    where = {"file": str(cfg.path), "environment": "environment variable SAFETYHELPER_LANGUAGE",
+             "option": "option --language"}.get(cfg.sources.get("language", ""), "language")
+    if code not in locale_dirs(pack):
+        raise UsageError(f"{where}: unknown language {code!r}: expected one of en, {', '.join(locale_dirs(pack))}")
+    if not screen_ready(code):
+        raise UsageError(f"{where}: the screens are not translated into {code!r} yet (its sheets are: choose it in "
+                         "the sheet dialog, or use 'safetyhelper sheet --language')")
+    set_screen_language(code)
+    return load_translation(pack, code).pack
 
 
 def check_theme(cfg: Config) -> None:

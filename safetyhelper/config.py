@@ -101,6 +101,13 @@ def _theme(value: Any) -> str:
     return name
 
 
+def _language(value: Any) -> str:
+    code = _text(value).lower()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise ValueError(f"expected a language code such as en or cy, got {shown(code)}")
+    return code
+
+
 def _pin_hash(value: Any) -> str:
     text = _text(value)
     if not HASH_RE.match(text):
@@ -125,6 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("idle_minutes", "SAFETYHELPER_IDLE_MINUTES", _minutes, 10.0, "wipe the session after this many idle minutes"),
     Setting("content", "SAFETYHELPER_CONTENT", _text, None, "folder of the organisation's own content files"),
     Setting("theme", "SAFETYHELPER_THEME", _theme, "textual-dark", "the colour theme (high-contrast for low vision)"),
+    Setting("language", "SAFETYHELPER_LANGUAGE", _language, "en", "the caseworker's screen language (en, or a translation such as cy)"),
     Setting("discreet", "SAFETYHELPER_DISCREET", _flag, False, "make discreet sheets by default"),
     Setting("large_print", "SAFETYHELPER_LARGE_PRINT", _flag, False, "make large-print sheets by default"),
     Setting("kiosk", "SAFETYHELPER_KIOSK", _flag, False, "kiosk mode: staff PIN to leave, no suspend"),

@@ -277,6 +277,8 @@ class ContentPack(Struct, frozen=True):
     accounts: tuple[Platform, ...] = ()
     #: plan.toml: the questions and the rules that order the checklist by the answers.
     plan: PlanFile | None = None
+    #: In a translated pack, the English pack it was made from (a sheet in another language starts there).
+    english: "ContentPack | None" = None
 
     @property
     def guided(self) -> tuple[Platform, ...]:

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from safetyhelper.model import ANSWERS, ContentPack, Item, PlanFile
+from safetyhelper.translate import N_
 
-#: How each answer is written on screen and in the case note.
-ANSWER_WORDS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+#: How each answer is written on screen and in the case note (marked here: translate with ``_()`` where used).
+ANSWER_WORDS = {"yes": N_("Yes"), "no": N_("No"), "unsure": N_("Not sure")}
 
 
 class AnswerError(ValueError):

@@ -14,6 +14,7 @@ from enum import Enum
 
 from safetyhelper.content import ContentPack, Guide, Item, Platform, TopicGuide
 from safetyhelper.plan import ANSWER_WORDS, Plan, check_answers, make_plan
+from safetyhelper.translate import N_, _, long_date, screen_language
 
 
 class Outcome(Enum):
@@ -26,19 +27,20 @@ class Outcome(Enum):
 
     @property
     def label(self) -> str:
-        return _LABELS[self][0]
+        return _(_LABELS[self][0])
 
     @property
     def sheet_text(self) -> str:
         """How a take-home sheet says it."""
-        return _LABELS[self][1]
+        return _(_LABELS[self][1])
 
 
+#: (on screen, on a take-home sheet), marked here and translated by ``label`` and ``sheet_text``.
 _LABELS = {
-    Outcome.DONE: ("Done together", "Done"),
-    Outcome.AT_HOME: ("To do at home", "To do"),
-    Outcome.NOT_NOW: ("Not now (could be noticed)", "When it is safe"),
-    Outcome.NOT_RELEVANT: ("Not relevant", "Not needed"),
+    Outcome.DONE: (N_("Done together"), N_("Done")),
+    Outcome.AT_HOME: (N_("To do at home"), N_("To do")),
+    Outcome.NOT_NOW: (N_("Not now (could be noticed)"), N_("When it is safe")),
+    Outcome.NOT_RELEVANT: (N_("Not relevant"), N_("Not needed")),
 }
 
 
@@ -155,22 +157,28 @@ class Session:
     def case_note(self) -> str:
         """A short plain-text note for the case file: date, what was covered, the plan's answers in neutral
         words and the order they gave, outcomes. No names."""
-        names = ", ".join(p.name for p in self.chosen_platforms) or "none chosen"
+        names = ", ".join(p.name for p in self.chosen_platforms) or _("none chosen")
         lines = [
-            f"Online safety session, {self.started.strftime('%d %B %Y').lstrip('0')}.",
-            f"Apps and devices covered: {names}.",
+            _("Online safety session, {date}.").format(date=long_date(self.started, screen_language())),
+            _("Apps and devices covered: {names}.").format(names=names),
         ]
         plan = self.pack.plan
         if plan is not None and self.answers:
-            lines.append("Questions:")
-            lines += [f"- {q.note}: {ANSWER_WORDS[self.answers[q.id]].lower()}." for q in plan.question if q.id in self.answers]
+            lines.append(_("Questions:"))
+            lines += [
+                _("- {question}: {answer}.").format(question=q.note, answer=_(ANSWER_WORDS[self.answers[q.id]]).lower())
+                for q in plan.question if q.id in self.answers
+            ]
             moved = [p.item.title for p in self.plan.moved]
-            lines.append("Order: " + ("; ".join(moved) + " first, then the rest." if moved else "the usual order."))
-        lines.append("Checklist:")
+            lines.append(
+                _("Order: {items} first, then the rest.").format(items="; ".join(moved)) if moved
+                else _("Order: the usual order.")
+            )
+        lines.append(_("Checklist:"))
         for item in self.items:
             o = self.outcomes.get(item.id)
-            lines.append(f"- {item.title}: {o.label if o else 'not covered'}.")
+            lines.append(_("- {item}: {outcome}.").format(item=item.title, outcome=o.label if o else _("not covered")))
         put_off = [i.title for i in self.items if self.outcomes.get(i.id) is Outcome.NOT_NOW]
         if put_off:
-            lines.append("Put off because a change could be noticed: " + "; ".join(put_off) + ".")
+            lines.append(_("Put off because a change could be noticed: {items}.").format(items="; ".join(put_off)))
         return "\n".join(lines)

@@ -39,7 +39,7 @@ from safetyhelper.content import ContentPack, Item
 from safetyhelper.files import write_new
 from safetyhelper.qr import QUIET_ZONE, qr_matrix
 from safetyhelper.session import GuideStep, Outcome, Session
-from safetyhelper.translate import ENGLISH, N_, _, long_date, pack_in, words_in
+from safetyhelper.translate import ENGLISH, N_, NOTICE_PREFIX, _, long_date, pack_in, words_in
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -62,8 +62,8 @@ DISCREET_MARKS = {**MARKS, Outcome.NOT_NOW: N_("☐ Later")}
 
 PHONE_REMINDER = N_("Open these on a phone that only you use. Point the phone's camera at a code to open the guide.")
 
-#: Starts a step's warning on an ordinary sheet (as on the screen).
-NOTICE_PREFIX = N_("Could be noticed: ")
+# NOTICE_PREFIX, which starts a step's warning on an ordinary sheet as on the screen, lives in translate.py:
+# the screen need not load the sheet's modules for it.
 #: Every warning on a discreet sheet: the real ones could tell a reader what the sheet is for.
 DISCREET_WARNING = N_("Heads-up: other people may see that this changed.")
 #: The nations a helpline serves, as the helplines box names them.

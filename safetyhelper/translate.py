@@ -37,6 +37,7 @@ from safetyhelper.model import (
     Id,
     Name,
     Note,
+    Point,
     Step,
     StepText,
     Title,
@@ -103,6 +104,28 @@ class HelplineWords(_Model):
 
 class HelplinesWords(_Model):
     helpline: tuple[HelplineWords, ...] = ()
+
+
+class QuestionWords(_Model):
+    id: Id
+    text: Title | None = None
+    note: Title | None = None
+
+
+class RuleWords(_Model):
+    reason: Title
+
+
+class PlanWords(_Model):
+    intro: About | None = None
+    question: tuple[QuestionWords, ...] = ()
+    #: One per English rule, in the same order (rules have no ids).
+    rule: tuple[RuleWords, ...] = ()
+
+
+class StaffWords(_Model):
+    title: Title | None = None
+    points: tuple[Point, ...] | None = None
 
 
 class OrganisationWords(_Model):
@@ -247,6 +270,7 @@ def _field(t: Translation, english: str | None, word: str | None, where: str) ->
 
 def load_translation(pack: ContentPack, code: str) -> Translation:
     """``pack`` in language ``code``; ContentError (one line, with file, line and field) for a bad file."""
+    pack = pack.english or pack  # a translation is always made from the English pack
     dirs = locale_dirs(pack)
     if code not in dirs:
         raise ContentError(LOCALES, f"no translation {code!r}: expected one of {', '.join(dirs) or '(none)'}")
@@ -345,8 +369,45 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
         discreet_title=_field(t, org.discreet_title, ow.discreet_title if ow else None, "organisation.toml: discreet_title"),
     )
 
+    # plan.toml and staff.toml: shown on screen only (never on a sheet)
+    plan = pack.plan
+    if plan is not None:
+        pw = _read(present["plan.toml"], PlanWords)[1] if "plan.toml" in present else None
+        questions = {q.id: q for q in pw.question} if pw else {}
+        if pw and set(questions) - {q.id for q in plan.question}:
+            f = _read(present["plan.toml"], PlanWords)[0]
+            bad = sorted(set(questions) - {q.id for q in plan.question})[0]
+            raise f.fail(("question",), f"unknown question {bad!r}: the English plan has no such question")
+        if pw and pw.rule and len(pw.rule) != len(plan.rule):
+            f = _read(present["plan.toml"], PlanWords)[0]
+            raise f.fail(("rule",), f"{len(pw.rule)} rules, but the English plan has {len(plan.rule)}: give a reason for each, in order")
+        plan = replace(
+            plan,
+            intro=_field(t, plan.intro, pw.intro if pw else None, "plan.toml: intro"),
+            question=tuple(
+                replace(q, text=_field(t, q.text, getattr(questions.get(q.id), "text", None), f"plan.toml: {q.id}.text"),
+                        note=_field(t, q.note, getattr(questions.get(q.id), "note", None), f"plan.toml: {q.id}.note"))
+                for q in plan.question
+            ),
+            rule=tuple(
+                replace(r, reason=_field(t, r.reason, pw.rule[n].reason if pw and pw.rule else None, f"plan.toml: rule {n + 1}.reason"))
+                for n, r in enumerate(plan.rule)
+            ),
+        )
+    staff = pack.staff
+    sw = _read(present["staff.toml"], StaffWords)[1] if "staff.toml" in present else None
+    if sw and sw.points is not None and len(sw.points) != len(staff.points):
+        f = _read(present["staff.toml"], StaffWords)[0]
+        raise f.fail(("points",), f"{len(sw.points)} points, but the English has {len(staff.points)}: translate each, in order")
+    staff = replace(
+        staff,
+        title=_field(t, staff.title, sw.title if sw else None, "staff.toml: title"),
+        points=tuple(_field(t, p, sw.points[n] if sw and sw.points else None, f"staff.toml: point {n + 1}")
+                     for n, p in enumerate(staff.points)),
+    )
+
     t.pack = replace(
-        pack, topics=tuple(topics), items=tuple(items), accounts=accounts, platforms=platforms, devices=devices,
+        pack, english=pack, plan=plan, staff=staff, topics=tuple(topics), items=tuple(items), accounts=accounts, platforms=platforms, devices=devices,
         helplines=tuple(lines), organisation=org,
         # Errors in the translated words name the translation's own files.
         files=tuple((name, str(present.get(name, path))) for name, path in pack.files),
@@ -381,7 +442,7 @@ def load_translations(pack: ContentPack) -> list[Translation]:
 def pack_in(pack: ContentPack, code: str) -> tuple[ContentPack, Translation | None]:
     """``pack`` in one language (English: itself)."""
     if code == ENGLISH:
-        return pack, None
+        return pack.english or pack, None
     t = load_translation(pack, code)
     return t.pack, t
 
@@ -389,9 +450,22 @@ def pack_in(pack: ContentPack, code: str) -> tuple[ContentPack, Translation | No
 # --------------------------------------------------------------------------- the sheet's own words
 
 
-_current: contextvars.ContextVar[_gettext.NullTranslations] = contextvars.ContextVar(
-    "safetyhelper_translation", default=_gettext.NullTranslations()
+_current: contextvars.ContextVar[_gettext.NullTranslations | None] = contextvars.ContextVar(
+    "safetyhelper_translation", default=None
 )
+#: The screen's language (the caseworker's), for the whole process; a sheet sets its own with ``words_in``.
+_screen: _gettext.NullTranslations = _gettext.NullTranslations()
+_screen_code = ENGLISH
+
+
+def set_screen_language(code: str) -> None:
+    """Show the app's own words in ``code`` from now on (English: the words as written)."""
+    global _screen, _screen_code
+    _screen, _screen_code = catalogue(code), code
+
+
+def screen_language() -> str:
+    return _screen_code
 
 
 @lru_cache(maxsize=8)
@@ -412,6 +486,20 @@ def catalogue(code: str) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buf)
 
 
+def screen_ready(code: str) -> bool:
+    """True when every message of the app's own (screens and sheet) is translated into ``code``: only then
+    is it offered as the screen's language (a sheet falls back to English word by word instead)."""
+    path = CATALOGUES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code == ENGLISH:
+        return True
+    if not path.is_file():
+        return False
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        return all(m.string for m in read_po(f) if m.id)
+
+
 @contextlib.contextmanager
 def words_in(code: str) -> Iterator[None]:
     """Within the block, ``_()`` gives the sheet's words in ``code``."""
@@ -427,9 +515,13 @@ def N_(message: str) -> str:
     return message
 
 
+#: Starts a step's warning, on the screen and on an ordinary sheet.
+NOTICE_PREFIX = N_("Could be noticed: ")
+
+
 def _(message: str) -> str:
-    """The sheet's words in the language set by ``words_in`` (English outside it)."""
-    return _current.get().gettext(message)
+    """``message`` in the language of the sheet being made (``words_in``), else in the screen's language."""
+    return (_current.get() or _screen).gettext(message)
 
 
 def long_date(day, code: str) -> str:

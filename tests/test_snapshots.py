@@ -81,3 +81,29 @@ def test_questions(snap_compare, size):
     what the answers put first shows below the questions."""
     keys = ["s", *PICK, "n", "1", "3"]
     assert snap_compare(app(), press=keys, terminal_size=size)
+
+
+@pytest.fixture
+def welsh():
+    """Welsh screens (the caseworker's language) with the Welsh pack; English again afterwards."""
+    from safetyhelper.translate import load_translation, set_screen_language
+
+    set_screen_language("cy")
+    try:
+        yield make_app(load_translation(PACK, "cy").pack, today=TODAY)
+    finally:
+        set_screen_language("en")
+
+
+@pytest.mark.parametrize("screen", ["start", "item", "summary"])
+def test_welsh_screens(snap_compare, welsh, screen):
+    """In Welsh at 80x24: the start screen (title, buttons, the checked date in Welsh, the draft-translation
+    line, a Welsh footer with Esc first); the first checklist item after picking Facebook and skipping the
+    questions (Welsh title 'Cam 1 o 7', tabs, steps, outcome box); and the summary after a full session
+    (every outcome in Welsh, the take-home list, the sheet buttons)."""
+    keys = {
+        "start": [],
+        "item": ["s", *pick_keys(["facebook"]), "n", "s"],
+        "summary": ["s", *pick_keys(["facebook"]), "n", "s", *["2", "n"] * len(PACK.items)],
+    }[screen]
+    assert snap_compare(welsh, press=keys, terminal_size=(80, 24))

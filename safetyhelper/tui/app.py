@@ -17,6 +17,7 @@ from safetyhelper.session import Session
 from safetyhelper.tui.commands import GuideCommands
 from safetyhelper.tui.screens.start import StartScreen
 from safetyhelper.tui.themes import HIGH_CONTRAST
+from safetyhelper.translate import N_, _
 
 QUICK_EXIT_KEY = "escape"
 SESSION_MODE = "session"
@@ -30,8 +31,8 @@ class SafetyApp(App[int]):
     CSS_PATH = "app.tcss"
     COMMANDS: ClassVar = App.COMMANDS | {GuideCommands}
     BINDINGS = [
-        Binding(QUICK_EXIT_KEY, "quick_exit", "Quick exit", priority=True, id="quick-exit"),
-        Binding("ctrl+t", "toggle_contrast", "Contrast", id="contrast"),
+        Binding(QUICK_EXIT_KEY, "quick_exit", N_("Quick exit"), priority=True, id="quick-exit"),
+        Binding("ctrl+t", "toggle_contrast", N_("Contrast"), id="contrast"),
     ]
 
     def __init__(
@@ -201,8 +202,8 @@ class SafetyApp(App[int]):
         (a session) to disk, and Quit goes through action_quit anyway."""
         from textual.app import SystemCommand
 
-        yield SystemCommand("Theme", "Change the colours (high-contrast is one choice)", self.action_change_theme)
-        yield SystemCommand("Quit", "Leave safetyhelper", self.action_quit)
+        yield SystemCommand(_("Theme"), _("Change the colours (high-contrast is one choice)"), self.action_change_theme)
+        yield SystemCommand(_("Quit"), _("Leave safetyhelper"), self.action_quit)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Never write a picture of the screen to disk: it could hold a session."""
@@ -212,8 +213,9 @@ class SafetyApp(App[int]):
 
     # ---------------------------------------------------------------- kiosk mode
 
-    def with_staff_pin(self, then, purpose: str) -> None:
-        """Run ``then`` at once, or in kiosk mode only after the staff PIN is given."""
+    def with_staff_pin(self, then, heading: str) -> None:
+        """Run ``then`` at once, or in kiosk mode only after the staff PIN is given. ``heading`` is the
+        PIN dialog's whole, translated heading ("Staff PIN to leave the app"), never a piece of one."""
         if not self.kiosk:
             then()
             return
@@ -223,11 +225,11 @@ class SafetyApp(App[int]):
             if ok:
                 then()
 
-        self.push_screen(PinDialog(purpose), answered)
+        self.push_screen(PinDialog(heading), answered)
 
     async def action_quit(self) -> None:
         if self.kiosk:
-            self.with_staff_pin(lambda: self.exit(0), "leave the app")
+            self.with_staff_pin(lambda: self.exit(0), _("Staff PIN to leave the app"))
             return
         await super().action_quit()
 

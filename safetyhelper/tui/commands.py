@@ -7,6 +7,8 @@ from functools import partial
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from safetyhelper.translate import _
+
 
 class Palette(CommandPalette):
     """Textual's palette, closed with Ctrl+P (the app's binding) and safe against keys that come before
@@ -31,7 +33,7 @@ class GuideCommands(Provider):
                 name = f"{p.name}: {topic.title if topic else g.topic}"
                 out.append((name, g.title, f"{name}: {g.title}", g.url))
         for g in self.app.session.offered_general:
-            out.append((f"Other guide: {g.title}", g.about, g.title, g.url))
+            out.append((_("Other guide: {title}").format(title=g.title), g.about, g.title, g.url))
         return out
 
     def _open(self, title: str, url: str) -> None:

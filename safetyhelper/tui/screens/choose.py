@@ -12,6 +12,8 @@ from safetyhelper.tui.widgets.footer import KeyFooter
 from textual.widgets import Button, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from safetyhelper.translate import N_, _
+
 
 class ChooseScreen(Screen):
     SCOPED_CSS = False  # the rules name this screen's own ids
@@ -21,27 +23,27 @@ class ChooseScreen(Screen):
     """
 
     BINDINGS = [
-        ("n", "next", "Next"),
-        ("b", "back", "Back"),
+        ("n", "next", N_("Next")),
+        ("b", "back", N_("Back")),
     ]
 
     def compose(self) -> ComposeResult:
         pack = self.app.pack
         session = self.app.session
         with Vertical(id="choose"):
-            yield Static("Which apps and phones do they use?", classes="heading")
-            yield Static("Space or click to pick. Pick as many as you like.", classes="muted")
+            yield Static(_("Which apps and phones do they use?"), classes="heading")
+            yield Static(_("Space or click to pick. Pick as many as you like."), classes="muted")
             options = [
                 Selection(Content(p.name), p.id, p.id in session.chosen, id=f"pick-{p.id}")
                 for p in pack.accounts + pack.platforms
             ] + [
-                Selection(Content(f"{d.name} (phone settings)"), d.id, d.id in session.chosen, id=f"pick-{d.id}")
+                Selection(Content(_("{device} (phone settings)").format(device=d.name)), d.id, d.id in session.chosen, id=f"pick-{d.id}")
                 for d in pack.devices
             ]
             yield SelectionList[str](*options, id="platforms")
             with Horizontal(classes="buttons"):
-                yield Button("Back", id="back")
-                yield Button("Next", id="next", variant="primary")
+                yield Button(_("Back"), id="back")
+                yield Button(_("Next"), id="next", variant="primary")
         yield KeyFooter()
 
     @property

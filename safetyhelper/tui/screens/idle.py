@@ -10,14 +10,17 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from safetyhelper.tui.screens.dialog import Dialog
+from safetyhelper.translate import _
 
 
 def idle_text(seconds_left: float) -> str:
     n = max(0, math.ceil(seconds_left))
-    return (
-        f"No key has been pressed for a while. In {n} second{'s' if n != 1 else ''} this session will be "
-        "cleared and nothing of it kept."
-    )
+    # plural: translators see count (one message per English form until ngettext exists)
+    if n == 1:
+        text = _("No key has been pressed for a while. In {count} second this session will be cleared and nothing of it kept.")
+    else:
+        text = _("No key has been pressed for a while. In {count} seconds this session will be cleared and nothing of it kept.")
+    return text.format(count=n)
 
 
 class IdleWarning(Dialog[None]):
@@ -30,9 +33,9 @@ class IdleWarning(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static("Still there?", classes="heading")
+            yield Static(_("Still there?"), classes="heading")
             yield Static(idle_text(self.seconds_left), id="idle-countdown", markup=False)
-            yield Static("Press any key or click to carry on. Esc is quick exit.", classes="muted")
+            yield Static(_("Press any key or click to carry on. Esc is quick exit."), classes="muted")
 
     def count_down(self, seconds_left: float) -> None:
         self.seconds_left = seconds_left

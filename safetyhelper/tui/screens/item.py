@@ -21,6 +21,7 @@ from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.content import Item
 from safetyhelper.plan import PlanItem
 from safetyhelper.session import GuideStep, Outcome, Session
+from safetyhelper.translate import N_, _, long_date, screen_language
 from safetyhelper.tui.widgets.steps import StepList
 
 OUTCOMES = list(Outcome)
@@ -58,9 +59,11 @@ class HiddenTabs(Widget):
     def render(self) -> Text:
         if not self.count:
             return Text("", end="")
+        # plural: translators see count
         if self.side == "left":
-            return Text(f"← {self.count} more", end="")
-        return Text(f"{self.count} more →".rjust(self.size.width), end="")
+            return Text(_("← {count} more").format(count=self.count), end="")
+        # plural: translators see count
+        return Text(_("{count} more →").format(count=self.count).rjust(self.size.width), end="")
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -130,16 +133,16 @@ class ItemBody(Widget):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(classes="item-tabs"):
-            with TabPane(Content("Why it matters"), id="pane-why"):
+            with TabPane(Content(_("Why it matters")), id="pane-why"):
                 with PaneScroll():
                     if self.planned is not None and self.planned.reason:
                         yield Static("▶ " + self.planned.reason, markup=False, classes="plan-reason")
                     if self.planned is not None and self.planned.not_now:
-                        yield Static("“Not now” is offered first: a change here could be noticed.", markup=False, classes="muted")
+                        yield Static(_("“Not now” is offered first: a change here could be noticed."), markup=False, classes="muted")
                     yield Static(self.item.why, markup=False, classes="why")
-                    yield Static("What to do", classes="subheading")
+                    yield Static(_("What to do"), classes="subheading")
                     yield StepList(self.item.steps, numbered=False)
-                    hint = "Use the tabs above for each app's steps." if self.session.chosen else "No apps or phones were picked."
+                    hint = _("Use the tabs above for each app's steps.") if self.session.chosen else _("No apps or phones were picked.")
                     yield Static(hint, classes="muted")
             for pid, guides in guides_by_platform(self.session, self.item).items():
                 with TabPane(Content(guides[0].platform.name), id=f"pane-{pid}"):
@@ -150,13 +153,15 @@ class ItemBody(Widget):
                                 yield Static(gs.guide.note, markup=False, classes="muted")
                             yield StepList(gs.guide.steps)
                             yield Static(
-                                f"Press q for the QR code of the official guide (checked {gs.guide.checked:%d %b %Y}).",
+                                _("Press q for the QR code of the official guide (checked {date}).").format(
+                                    date=long_date(gs.guide.checked, screen_language())
+                                ),
                                 markup=False,
                                 classes="muted",
                             )
         current = self.session.outcome(self.item.id)
         with RadioSet(classes="outcome-box") as outcomes:
-            outcomes.border_title = "How did it go? Press 1, 2, 3 or 4"
+            outcomes.border_title = _("How did it go? Press 1, 2, 3 or 4")
             for n, outcome in enumerate(OUTCOMES, start=1):
                 yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
 
@@ -244,22 +249,22 @@ class ItemScreen(Screen):
     BINDINGS = [
         # Left/Right change tabs wherever the focus is (a priority binding is seen before the focused
         # widget's own); the other arrows scroll the tab on show unless the focused widget uses them.
-        Binding("left", "tab(-1)", "Tabs", key_display="←→", priority=True),
-        Binding("right", "tab(1)", "Tabs", show=False, priority=True),
-        ("n", "next", "Next"),
-        ("b", "back", "Back"),
-        ("q", "qr", "QR code"),
-        Binding("down", "scroll('down')", "Scroll", key_display="↑↓"),
-        Binding("up", "scroll('up')", "Scroll up", show=False),
-        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False),
-        Binding("home", "scroll('home')", "Top", show=False),
-        Binding("end", "scroll('end')", "Bottom", show=False),
+        Binding("left", "tab(-1)", N_("Tabs"), key_display="←→", priority=True),
+        Binding("right", "tab(1)", N_("Tabs"), show=False, priority=True),
+        ("n", "next", N_("Next")),
+        ("b", "back", N_("Back")),
+        ("q", "qr", N_("QR code")),
+        Binding("down", "scroll('down')", N_("Scroll"), key_display="↑↓"),
+        Binding("up", "scroll('up')", N_("Scroll up"), show=False),
+        Binding("pagedown", "scroll('page_down')", N_("Page down"), show=False),
+        Binding("pageup", "scroll('page_up')", N_("Page up"), show=False),
+        Binding("home", "scroll('home')", N_("Top"), show=False),
+        Binding("end", "scroll('end')", N_("Bottom"), show=False),
         # The outcome box shows these numbers itself, so they stay out of the footer.
-        Binding("1", "outcome(0)", "Done together", show=False),
-        Binding("2", "outcome(1)", "To do at home", show=False),
-        Binding("3", "outcome(2)", "Not now", show=False),
-        Binding("4", "outcome(3)", "Not relevant", show=False),
+        Binding("1", "outcome(0)", N_("Done together"), show=False),
+        Binding("2", "outcome(1)", N_("To do at home"), show=False),
+        Binding("3", "outcome(2)", N_("Not now"), show=False),
+        Binding("4", "outcome(3)", N_("Not relevant"), show=False),
     ]
 
     def __init__(self, index: int = 0) -> None:
@@ -280,7 +285,9 @@ class ItemScreen(Screen):
         return self.order[self.index].item
 
     def _title(self) -> Content:
-        return Content(f"Step {self.index + 1} of {len(self.order)}: {self.item.title}")
+        return Content(
+            _("Step {number} of {total}: {title}").format(number=self.index + 1, total=len(self.order), title=self.item.title)
+        )
 
     def _body(self, index: int) -> ItemBody:
         return ItemBody(self.order[index].item, self.app.session, id=f"item-{index}", planned=self.order[index])
@@ -362,7 +369,7 @@ class ItemScreen(Screen):
 
     async def action_next(self) -> None:
         if self.app.session.outcome(self.item.id) is None:
-            self.notify("Choose how this step went first: press 1, 2, 3 or 4.", severity="warning")
+            self.notify(_("Choose how this step went first: press 1, 2, 3 or 4."), severity="warning")
             return
         if self.index + 1 < len(self.order):
             await self.show(self.index + 1)
@@ -383,6 +390,7 @@ class ItemScreen(Screen):
         pid = (self.tabs.active or "").removeprefix("pane-")
         guides = guides_by_platform(self.app.session, self.item).get(pid)
         if not guides:
-            self.notify("Pick an app tab first, then press q.", severity="information")
+            self.notify(_("Pick an app tab first, then press q."), severity="information")
             return
-        self.app.push_screen(QRScreen([(f"{g.platform.name}: {g.guide.title}", g.guide.url) for g in guides]))
+        codes = [(_("{app}: {guide}").format(app=g.platform.name, guide=g.guide.title), g.guide.url) for g in guides]
+        self.app.push_screen(QRScreen(codes))

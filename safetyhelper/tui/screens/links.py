@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
 from safetyhelper.links import LinkResult, check_links, counts, no_network
+from safetyhelper.translate import N_, _
 from safetyhelper.tui.widgets.footer import KeyFooter
 
 #: Problems first, so staff see them without scrolling.
@@ -26,12 +27,12 @@ _ORDER = {"broken": 0, "unreachable": 1, "redirected": 2, "ok": 3}
 
 def status_label(r: LinkResult) -> str:
     if r.status == "ok":
-        return "OK"
+        return _("OK")
     if r.status == "redirected":
-        return "Moved"
+        return _("Moved")
     if r.status == "broken":
-        return f"Broken ({r.http_status})" if r.http_status else "Broken"
-    return "Unreachable"
+        return _("Broken ({code})").format(code=r.http_status) if r.http_status else _("Broken")
+    return _("Unreachable")
 
 
 def where_label(r: LinkResult) -> str:
@@ -60,7 +61,7 @@ class LinkCheckScreen(Screen):
     LinkCheckScreen #links-detail { height: auto; max-height: 4; padding: 0 1; background: $surface; }
     """
 
-    BINDINGS = [("b", "back", "Back")]
+    BINDINGS = [("b", "back", N_("Back"))]
 
     def __init__(self, *, timeout: float = 10.0, deadline: float = 120.0, backoff: float = 0.5) -> None:
         super().__init__()
@@ -74,8 +75,9 @@ class LinkCheckScreen(Screen):
     def compose(self) -> ComposeResult:
         total = len({link.url for link in self.app.pack.links})
         with Vertical(id="links"):
-            yield Static("Check the guide links", id="links-title", markup=False)
-            yield Static(f"Checking {total} links. This can take a minute.", id="links-status", markup=False)
+            yield Static(_("Check the guide links"), id="links-title", markup=False)
+            # plural: translators see count
+            yield Static(_("Checking {count} links. This can take a minute.").format(count=total), id="links-status", markup=False)
             yield ProgressBar(total=total, show_eta=False, id="links-progress")
             yield DataTable(id="links-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="links-detail", markup=False)
@@ -83,10 +85,10 @@ class LinkCheckScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Status", "File", "Title", "Link (or where it lands)")
+        table.add_columns(_("Status"), _("File"), _("Title"), _("Link (or where it lands)"))
         if self.app.current_mode != "start" or not self.app.session.is_empty:
             # Only ever offered on the start screen; refuse rather than make requests during a session.
-            self._set_status("The link check is only for staff, from the start screen.", problems=True)
+            self._set_status(_("The link check is only for staff, from the start screen."), problems=True)
             return
         self.check()
 
@@ -130,9 +132,9 @@ class LinkCheckScreen(Screen):
         r = self.results[int(event.row_key.value)]
         lines = [f"{status_label(r)}: {r.title} ({r.file}, {r.field})", r.url]
         if r.status == "redirected":
-            lines.append(f"now at {r.final_url}")
+            lines.append(_("now at {url}").format(url=r.final_url))
         elif r.reason and r.status != "ok":
-            lines.append(r.reason + (f", landed on {r.final_url}" if r.final_url else ""))
+            lines.append(_("{reason}, landed on {url}").format(reason=r.reason, url=r.final_url) if r.final_url else r.reason)
         self.query_one("#links-detail", Static).update(Content("\n".join(lines)))
 
     def _show_progress(self, done: int) -> None:
@@ -164,12 +166,14 @@ class LinkCheckScreen(Screen):
             )
         c = counts(results)
         if no_network(results):
-            self._set_status("None of the links could be reached: this computer looks offline.", problems=True)
+            self._set_status(_("None of the links could be reached: this computer looks offline."), problems=True)
             return
-        line = (
-            f"{c['ok']} OK, {c['redirected']} moved, {c['broken']} broken, {c['unreachable']} unreachable."
+        # plural: translators see count (each of ok, moved, broken, unreachable is a count)
+        line = _("{ok} OK, {moved} moved, {broken} broken, {unreachable} unreachable.").format(
+            ok=c["ok"], moved=c["redirected"], broken=c["broken"], unreachable=c["unreachable"]
         )
         problems = bool(c["redirected"] or c["broken"] or c["unreachable"])
         if problems:
-            line += " Ask your admin to update the content files."
+            # The leading space joins it to the sentence before (a translation may drop it).
+            line += _(" Ask your admin to update the content files.")
         self._set_status(line, problems=problems)

@@ -14,9 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from safetyhelper.tui.widgets.footer import KeyFooter
+from safetyhelper.translate import N_, _
 
-COPIED = "Copied to the clipboard: paste it into the case system. It holds no names. Quick exit (Esc) empties the clipboard."
-NOT_COPIED = (
+COPIED = N_("Copied to the clipboard: paste it into the case system. It holds no names. Quick exit (Esc) empties the clipboard.")
+NOT_COPIED = N_(
     "Not copied: this computer gives no clipboard the app can empty again. The note is selected below: "
     "copy it with the mouse or type it into the case system. It holds no names."
 )
@@ -32,13 +33,13 @@ class CaseNoteScreen(Screen):
 
     BINDINGS = [
         # Priority: the note's text box must not take these keys first.
-        Binding("b", "app.pop_screen", "Back", priority=True),
-        Binding("c", "copy", "Copy again", priority=True),
+        Binding("b", "app.pop_screen", N_("Back"), priority=True),
+        Binding("c", "copy", N_("Copy again"), priority=True),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note"):
-            yield Static("Case note", classes="heading")
+            yield Static(_("Case note"), classes="heading")
             yield Static("", id="note-status", markup=False, classes="muted")
             yield TextArea(self.app.session.case_note(), read_only=True, soft_wrap=True, id="note-text")
         yield KeyFooter()
@@ -51,5 +52,5 @@ class CaseNoteScreen(Screen):
 
     def action_copy(self) -> None:
         copied = self.app.copy_to_clipboard(self.app.session.case_note())
-        self.query_one("#note-status", Static).update(COPIED if copied else NOT_COPIED)
-        self.notify("Case note copied." if copied else "Not copied: the note is on the screen.", markup=False)
+        self.query_one("#note-status", Static).update(_(COPIED) if copied else _(NOT_COPIED))
+        self.notify(_("Case note copied.") if copied else _("Not copied: the note is on the screen."), markup=False)

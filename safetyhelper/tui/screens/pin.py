@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from safetyhelper.tui.screens.dialog import Dialog
+from safetyhelper.translate import N_, _
 
 
 class PinInput(Input):
@@ -27,21 +28,22 @@ class PinInput(Input):
 
 class PinDialog(Dialog[bool]):
     # Esc stays the app's quick exit; C closes this dialog.
-    BINDINGS = [("c", "cancel", "Cancel")]
+    BINDINGS = [("c", "cancel", N_("Cancel"))]
 
-    def __init__(self, purpose: str) -> None:
+    def __init__(self, heading: str) -> None:
+        """``heading``: the whole, translated heading ("Staff PIN to leave the app")."""
         super().__init__()
-        self.purpose = purpose
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(f"Staff PIN to {self.purpose}", classes="heading")
-            yield PinInput(password=True, restrict=r"[0-9]{0,12}", max_length=12, id="pin", placeholder="PIN")
+            yield Static(self.heading, classes="heading")
+            yield PinInput(password=True, restrict=r"[0-9]{0,12}", max_length=12, id="pin", placeholder=_("PIN"))
             yield Static("", id="pin-message", classes="muted")
             with Horizontal(classes="buttons"):
-                yield Button("OK", id="ok", variant="primary")
-                yield Button("Cancel", id="cancel")
-            yield Static("C cancels · Esc is quick exit", classes="muted")
+                yield Button(_("OK"), id="ok", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+            yield Static(_("C cancels · Esc is quick exit"), classes="muted")
 
     def on_mount(self) -> None:
         self._show_lock()
@@ -49,8 +51,9 @@ class PinDialog(Dialog[bool]):
     def _show_lock(self) -> bool:
         wait = self.app.pin_lock.locked_for()
         if wait > 0:
+            # plural: translators see count (the English always says "seconds")
             self.query_one("#pin-message", Static).update(
-                f"Too many wrong tries. Try again in {math.ceil(wait)} seconds."
+                _("Too many wrong tries. Try again in {count} seconds.").format(count=math.ceil(wait))
             )
             self.set_timer(min(wait, 1.0), self._show_lock)
             return True
@@ -68,7 +71,7 @@ class PinDialog(Dialog[bool]):
             self.dismiss(True)
             return
         if not self._show_lock():
-            self.query_one("#pin-message", Static).update("That PIN is not right.")
+            self.query_one("#pin-message", Static).update(_("That PIN is not right."))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -14,10 +14,11 @@ from textual.widgets import Static
 from safetyhelper.qr import LEVELS, block_drawing_problem, split_address
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.widgets.qrcode import QRCode
+from safetyhelper.translate import N_, _
 
-REMINDER = "Open it on a phone that only you use. Opening a link leaves it in the browser history."
-TOO_SMALL = "This window is too small to show the code without breaking it. Make it bigger, or type the address:"
-NO_BLOCKS = "The code cannot be shown: {reason}. Type the address:"
+REMINDER = N_("Open it on a phone that only you use. Opening a link leaves it in the browser history.")
+TOO_SMALL = N_("This window is too small to show the code without breaking it. Make it bigger, or type the address:")
+NO_BLOCKS = N_("The code cannot be shown: {reason}. Type the address:")
 
 
 def terminal_problem(app: App) -> str | None:
@@ -57,10 +58,10 @@ class QRScreen(Screen):
 
 
     BINDINGS = [
-        ("b", "app.pop_screen", "Back"),
-        ("q", "app.pop_screen", "Close"),
-        ("left", "move(-1)", "Previous"),
-        ("right", "move(1)", "Next guide"),
+        ("b", "app.pop_screen", N_("Back")),
+        ("q", "app.pop_screen", N_("Close")),
+        ("left", "move(-1)", N_("Previous")),
+        ("right", "move(1)", N_("Next guide")),
     ]
 
     def __init__(self, guides: list[tuple[str, str]], index: int = 0) -> None:
@@ -78,10 +79,12 @@ class QRScreen(Screen):
                 yield Static(title, markup=False, id="qr-title")
                 yield Static("", markup=False, id="qr-too-small")
                 yield Static(url, markup=False, id="qr-url")
-                yield Static(REMINDER, markup=False, id="qr-reminder")
+                yield Static(_(REMINDER), markup=False, id="qr-reminder")
                 if len(self.guides) > 1:
                     yield Static(
-                        f"Guide {self.index + 1} of {len(self.guides)}: left and right arrows for the others.",
+                        _("Guide {number} of {count}: left and right arrows for the others.").format(
+                            number=self.index + 1, count=len(self.guides)
+                        ),
                         markup=False,
                         id="qr-count",
                         classes="muted",
@@ -106,7 +109,7 @@ class QRScreen(Screen):
 
     def _text_rows(self, width: int) -> int:
         title, url = self.guides[self.index]
-        rows = sum(math.ceil(len(t) / max(width, 1)) for t in (title, REMINDER))
+        rows = sum(math.ceil(len(t) / max(width, 1)) for t in (title, _(REMINDER)))
         rows += len(split_address(url, width))
         return rows + (1 if len(self.guides) > 1 else 0)
 
@@ -137,7 +140,7 @@ class QRScreen(Screen):
         self.set_class(layout is None and not self.no_blocks, "-too-small")
         if layout is None:
             self.set_class(False, "-side")
-            too_small.update(NO_BLOCKS.format(reason=self.no_blocks) if self.no_blocks else TOO_SMALL)
+            too_small.update(_(NO_BLOCKS).format(reason=self.no_blocks) if self.no_blocks else _(TOO_SMALL))
             address.update("\n".join(split_address(url, width)))
             return
         arrangement, level, scale, text_width = layout

@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 from safetyhelper.model import ANSWERS, Question
 from safetyhelper.plan import ANSWER_WORDS
 from safetyhelper.session import Session
+from safetyhelper.translate import N_, _
 from safetyhelper.tui.widgets.footer import KeyFooter
 
 
@@ -43,7 +44,7 @@ class QuestionRow(Widget, can_focus=True):
         text.append("   ")
         column, self._spans = 3, []
         for key, answer in enumerate(ANSWERS, start=1):
-            label = f" {key} {ANSWER_WORDS[answer]} "
+            label = f" {key} {_(ANSWER_WORDS[answer])} "
             style = "reverse bold" if answer == chosen else ""
             text.append(label, style=style)
             self._spans.append((column, column + len(label), answer))
@@ -85,31 +86,31 @@ class QuestionsScreen(Screen):
     """
 
     BINDINGS = [
-        ("n", "next", "Next"),
-        ("s", "skip", "Skip questions"),
-        ("b", "back", "Back"),
-        Binding("down", "move(1)", "Move", key_display="↑↓", priority=True),
-        Binding("up", "move(-1)", "Move up", show=False, priority=True),
-        Binding("1", "answer('yes')", "Yes", show=False),
-        Binding("2", "answer('no')", "No", show=False),
-        Binding("3", "answer('unsure')", "Not sure", show=False),
+        ("n", "next", N_("Next")),
+        ("s", "skip", N_("Skip questions")),
+        ("b", "back", N_("Back")),
+        Binding("down", "move(1)", N_("Move"), key_display="↑↓", priority=True),
+        Binding("up", "move(-1)", N_("Move up"), show=False, priority=True),
+        Binding("1", "answer('yes')", N_("Yes"), show=False),
+        Binding("2", "answer('no')", N_("No"), show=False),
+        Binding("3", "answer('unsure')", N_("Not sure"), show=False),
     ]
 
     def compose(self) -> ComposeResult:
         plan = self.app.pack.plan
         with VerticalScroll(id="questions"):
-            yield Static("A few questions (you can skip them)", classes="heading")
+            yield Static(_("A few questions (you can skip them)"), classes="heading")
             yield Static(plan.intro, markup=False, classes="muted")
-            yield Static("↑↓ to move, then 1 Yes, 2 No or 3 Not sure. The same key again takes an answer back.", classes="muted")
+            yield Static(_("↑↓ to move, then 1 Yes, 2 No or 3 Not sure. The same key again takes an answer back."), classes="muted")
             for number, question in enumerate(plan.question, start=1):
                 yield QuestionRow(number, question, self.app.session)
         # Below the questions, always in sight: what the answers put first, and the buttons.
         yield Static("", id="plan-preview", markup=False)
         yield Static("", id="plan-account", markup=False)
         with Horizontal(classes="buttons"):
-            yield Button("Back", id="back")
-            yield Button("Skip questions", id="skip")
-            yield Button("Next", id="next", variant="primary")
+            yield Button(_("Back"), id="back")
+            yield Button(_("Skip questions"), id="skip")
+            yield Button(_("Next"), id="next", variant="primary")
         yield KeyFooter()
 
     @property
@@ -126,11 +127,12 @@ class QuestionsScreen(Screen):
         plan = session.plan
         moved = [p.item.title for p in plan.moved]
         self.query_one("#plan-preview", Static).update(
-            "The checklist will start with: " + "; ".join(moved) + "." if moved else "The checklist keeps its usual order."
+            _("The checklist will start with: {items}.").format(items="; ".join(moved)) if moved
+            else _("The checklist keeps its usual order.")
         )
         account = ""
         if plan.needs_account and not any(p.kind == "account" for p in session.chosen_platforms):
-            account = "No email account is picked. Press b to go back and pick theirs: every reset goes through it."
+            account = _("No email account is picked. Press b to go back and pick theirs: every reset goes through it.")
         line = self.query_one("#plan-account", Static)
         line.update(account)
         line.display = bool(account)

@@ -17,10 +17,11 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioBu
 
 from safetyhelper.printing import PrinterChoice, printer_choice
 from safetyhelper.sheet import SaveError, SheetOptions, expand_path
+from safetyhelper.translate import N_, _
 from safetyhelper.tui.screens.dialog import Dialog
 
 #: The line under each dialog: its own close key, and the quick exit.
-CLOSE_HINT = "C cancels · Esc is quick exit"
+CLOSE_HINT = N_("C cancels · Esc is quick exit")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class SheetDialog(Dialog[SheetRequest | None]):
     """Options for the sheet; with ``save=True`` also the file to save to (in kiosk mode: the save folder,
     fixed, and no path to type)."""
 
-    BINDINGS = [Binding("c", "cancel", "Cancel", show=False)]
+    BINDINGS = [Binding("c", "cancel", N_("Cancel"), show=False)]
 
     def __init__(
         self,
@@ -84,29 +85,29 @@ class SheetDialog(Dialog[SheetRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Save the take-home sheet" if self.save else "Print the take-home sheet", classes="heading")
+            yield Label(_("Save the take-home sheet") if self.save else _("Print the take-home sheet"), classes="heading")
             if self._message:
                 yield Static(self._message, markup=False, id="dialog-message")
-            yield Checkbox("Discreet", self._discreet, id="discreet")
+            yield Checkbox(_("Discreet"), self._discreet, id="discreet")
             yield Static(discreet_text(self._discreet), markup=False, id="discreet-what", classes="muted")
-            yield Checkbox("Large print", self._large, id="large-print")
-            yield Checkbox("Helplines", self._helplines, id="helplines")
+            yield Checkbox(_("Large print"), self._large, id="large-print")
+            yield Checkbox(_("Helplines"), self._helplines, id="helplines")
             if len(self._languages) > 1:
                 yield Button(self._language_label(), id="language", classes="language")
             if self.save and self.save_folder is not None:
-                yield Label(f"It is saved in {self.save_folder} with a new name.", markup=False, id="save-where")
+                yield Label(_("It is saved in {folder} with a new name.").format(folder=self.save_folder), markup=False, id="save-where")
             elif self.save:
-                yield Label("Save to:")
+                yield Label(_("Save to:"))
                 yield Input(str(self._path or default_save_path()), id="path")
             else:
-                yield Static("Printer: checking...", markup=False, id="printer")
+                yield Static(_("Printer: checking..."), markup=False, id="printer")
                 yield RadioSet(id="printers")
             with Horizontal(classes="buttons"):
-                yield Button("Save" if self.save else "Print", id="go", variant="primary")
-                yield Button("Cancel", id="cancel")
-            hint = CLOSE_HINT
+                yield Button(_("Save") if self.save else _("Print"), id="go", variant="primary")
+                yield Button(_("Cancel"), id="cancel")
+            hint = _(CLOSE_HINT)
             if self.save and self.save_folder is None:
-                hint = "C cancels (when you are not typing) · Esc is quick exit"
+                hint = _("C cancels (when you are not typing) · Esc is quick exit")
             yield Static(hint, markup=False, classes="muted close-hint")
 
     @property
@@ -120,7 +121,7 @@ class SheetDialog(Dialog[SheetRequest | None]):
     def _language_label(self) -> str:
         from safetyhelper.translate import language_name
 
-        return f"Sheet language: {language_name(self.app.pack, self._language)} (press to change)"
+        return _("Sheet language: {language} (press to change)").format(language=language_name(self.app.pack, self._language))
 
     @on(Button.Pressed, "#language")
     def _next_language(self) -> None:
@@ -148,17 +149,22 @@ class SheetDialog(Dialog[SheetRequest | None]):
         radios = self.query_one("#printers", RadioSet)
         current = self._printer or choice.printer
         if choice.no_scheduler:
-            line.update("Printer: none. The printing system (CUPS) is not running.")
+            line.update(_("Printer: none. The printing system (CUPS) is not running."))
             return
         if not choice.known and current is None:
-            line.update("Printer: none. No printer is set up on this computer.")
+            line.update(_("Printer: none. No printer is set up on this computer."))
             return
         if current is None:
-            line.update("No printer is set as the default. Choose one:")
+            line.update(_("No printer is set as the default. Choose one:"))
         elif current not in choice.known:
-            line.update(f"Printer: {current} (the printing system does not know it). Or choose:" if choice.known else f"Printer: {current}")
+            if choice.known:
+                line.update(_("Printer: {printer} (the printing system does not know it). Or choose:").format(printer=current))
+            else:
+                line.update(_("Printer: {printer}").format(printer=current))
+        elif choice.is_default and current == choice.printer:
+            line.update(_("Printer: {printer} (the default)").format(printer=current))
         else:
-            line.update(f"Printer: {current}" + (" (the default)" if choice.is_default and current == choice.printer else ""))
+            line.update(_("Printer: {printer}").format(printer=current))
         if len(choice.known) > 1 or (choice.known and current not in choice.known):
             for name in choice.known:
                 radios.mount(RadioButton(name, value=name == current, name=name))
@@ -167,7 +173,7 @@ class SheetDialog(Dialog[SheetRequest | None]):
     @on(RadioSet.Changed, "#printers")
     def _printer_changed(self, event: RadioSet.Changed) -> None:
         self._printer = event.pressed.name
-        self.query_one("#printer", Static).update(f"Printer: {self._printer}")
+        self.query_one("#printer", Static).update(_("Printer: {printer}").format(printer=self._printer))
 
     @on(Checkbox.Changed, "#discreet")
     def _discreet_changed(self, event: Checkbox.Changed) -> None:
@@ -188,9 +194,10 @@ class SheetDialog(Dialog[SheetRequest | None]):
         discreet = self.query_one("#discreet", Checkbox).value
         text = discreet_text(discreet)
         if discreet and getattr(self, "_unticked", False):
-            text += " Helplines were unticked: tick them to keep the numbers."
+            # The leading space joins it to the sentence before (a translation may drop it).
+            text += _(" Helplines were unticked: tick them to keep the numbers.")
         if discreet and self.query_one("#helplines", Checkbox).value:
-            text += " The helplines box names services such as the National Domestic Abuse Helpline, so it tells what the sheet is for."
+            text += _(" The helplines box names services such as the National Domestic Abuse Helpline, so it tells what the sheet is for.")
         self.query_one("#discreet-what", Static).update(text)
 
     @on(Button.Pressed, "#go")
@@ -208,7 +215,7 @@ class SheetDialog(Dialog[SheetRequest | None]):
         if not self.save:
             choice = self.choice
             if choice is not None and self._printer is None and choice.printer is None and choice.known:
-                self.notify("Choose a printer first.", severity="warning", markup=False)
+                self.notify(_("Choose a printer first."), severity="warning", markup=False)
                 return
             self.dismiss(SheetRequest(options, printer=self._printer))
             return
@@ -216,18 +223,21 @@ class SheetDialog(Dialog[SheetRequest | None]):
         if self.save:
             raw = self.query_one("#path", Input).value.strip()
             if not raw:
-                self.notify("Type where to save the sheet.", severity="warning", markup=False)
+                self.notify(_("Type where to save the sheet."), severity="warning", markup=False)
                 return
             try:
                 path = expand_path(raw)
             except SaveError as exc:
                 why = str(exc)
-                self.notify(f"{why[:1].upper()}{why[1:]} on this computer, so the sheet cannot be saved there.",
+                self.notify(_("{problem} on this computer, so the sheet cannot be saved there.").format(problem=why[:1].upper() + why[1:]),
                             severity="error", timeout=8, markup=False)
                 return
             if path.exists() or path.is_symlink():
-                what = "a folder; add a file name such as sheet.pdf" if path.is_dir() else "already there. Choose another name"
-                self.notify(f"{raw} is {what}.", severity="error", timeout=8, markup=False)
+                if path.is_dir():
+                    refused = _("{path} is a folder; add a file name such as sheet.pdf.").format(path=raw)
+                else:
+                    refused = _("{path} is already there. Choose another name.").format(path=raw)
+                self.notify(refused, severity="error", timeout=8, markup=False)
                 return
         self.dismiss(SheetRequest(options, path))
 
@@ -239,16 +249,16 @@ class SheetDialog(Dialog[SheetRequest | None]):
 def discreet_text(discreet: bool) -> str:
     """What ticking Discreet changes on the sheet, in the dialog's words."""
     if discreet:
-        return ("A plain title with no organisation name. Warnings say only that others may see a change. "
-                "Guides from support services are left out.")
-    return "Discreet gives a plain title, no organisation name and neutral warnings."
+        return _("A plain title with no organisation name. Warnings say only that others may see a change. "
+                 "Guides from support services are left out.")
+    return _("Discreet gives a plain title, no organisation name and neutral warnings.")
 
 
 class BusyDialog(Dialog[bool]):
     """Progress while a worker builds and prints or saves the sheet. C stops it: the dialog closes with
     True, and the worker sends or saves nothing if it has not done so yet."""
 
-    BINDINGS = [Binding("c", "stop", "Stop", show=False)]
+    BINDINGS = [Binding("c", "stop", N_("Stop"), show=False)]
 
     def __init__(self, message: str, steps: int) -> None:
         super().__init__()
@@ -260,7 +270,7 @@ class BusyDialog(Dialog[bool]):
         with Vertical(id="dialog"):
             yield Static(self.message, markup=False, id="busy-message")
             yield ProgressBar(total=self.steps, show_eta=False, id="busy-progress")
-            yield Static("C stops it · Esc is quick exit", markup=False, classes="muted close-hint")
+            yield Static(_("C stops it · Esc is quick exit"), markup=False, classes="muted close-hint")
 
     def advance(self, message: str) -> None:
         if not self.is_attached:
@@ -286,13 +296,14 @@ class BusyDialog(Dialog[bool]):
 class YesNoDialog(Dialog[bool]):
     """A question with two answers; C gives the "no" answer."""
 
-    BINDINGS = [Binding("c", "no", "No", show=False)]
+    BINDINGS = [Binding("c", "no", N_("No"), show=False)]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
         super().__init__()
         self.question = question
-        self.yes = yes
-        self.no = no
+        #: The answers' labels (translated here, when the dialog is made, not when the module is imported).
+        self.yes = _("Yes") if yes is None else yes
+        self.no = _("No") if no is None else no
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -300,7 +311,7 @@ class YesNoDialog(Dialog[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="primary")
                 yield Button(self.no, id="no")
-            yield Static(f"C means “{self.no}” · Esc is quick exit", markup=False, classes="muted close-hint")
+            yield Static(_("C means “{answer}” · Esc is quick exit").format(answer=self.no), markup=False, classes="muted close-hint")
 
     @on(Button.Pressed, "#yes")
     def _yes(self) -> None:

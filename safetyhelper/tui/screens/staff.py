@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.screens.start import content_status
+from safetyhelper.translate import N_, _
 
 
 class StaffScreen(Screen):
@@ -17,7 +18,7 @@ class StaffScreen(Screen):
     #staff .point { padding: 0 1; }
     """
 
-    BINDINGS = [("b", "app.pop_screen", "Back")]
+    BINDINGS = [("b", "app.pop_screen", N_("Back"))]
 
     def compose(self) -> ComposeResult:
         pack = self.app.pack
@@ -28,10 +29,12 @@ class StaffScreen(Screen):
             yield Static(content_status(pack.oldest_checked, self.app.today)[0], markup=False, classes="muted")
             unverified = pack.unverified_guides()
             if unverified:
-                yield Static(f"Guides to try on a phone ({len(unverified)})", classes="subheading")
+                yield Static(_("Guides to try on a phone ({count})").format(count=len(unverified)), classes="subheading")
                 yield Static(
-                    "Nobody has yet followed these steps on a real phone. Try them before you rely on them, and tell "
-                    "your admin what you find. Service users never see this list.",
+                    _(
+                        "Nobody has yet followed these steps on a real phone. Try them before you rely on them, and tell "
+                        "your admin what you find. Service users never see this list."
+                    ),
                     markup=False,
                     classes="muted",
                 )

@@ -17,9 +17,10 @@ from safetyhelper.content import ContentError
 from safetyhelper.session import Outcome
 from safetyhelper.sheet import SaveError, SheetOptions, save_in_folder, save_pdf, sheet_pdf
 from safetyhelper.tui.screens.sheet_dialog import BusyDialog, SheetDialog, SheetRequest, YesNoDialog
+from safetyhelper.translate import N_, _
 
-#: Kiosk mode with no save folder set.
-SAVING_OFF = "Saving is turned off on this computer. Print the sheet instead."
+#: Kiosk mode with no save folder set (marked here: translate with ``_()`` where it is shown).
+SAVING_OFF = N_("Saving is turned off on this computer. Print the sheet instead.")
 
 
 class SummaryScreen(Screen):
@@ -33,40 +34,44 @@ class SummaryScreen(Screen):
     """
 
     BINDINGS = [
-        ("b", "back", "Back"),
-        ("p", "print_sheet", "Print"),
-        ("s", "save_sheet", "Save PDF"),
-        ("g", "other_guides", "Other guides"),
-        ("c", "case_note", "Case note"),
-        ("e", "end", "End session"),
+        ("b", "back", N_("Back")),
+        ("p", "print_sheet", N_("Print")),
+        ("s", "save_sheet", N_("Save PDF")),
+        ("g", "other_guides", N_("Other guides")),
+        ("c", "case_note", N_("Case note")),
+        ("e", "end", N_("End session")),
     ]
 
     def compose(self) -> ComposeResult:
         session = self.app.session
         with VerticalScroll(id="summary"):
-            yield Static("Summary", classes="heading")
-            names = ", ".join(p.name for p in session.chosen_platforms) or "No apps or phones picked"
+            yield Static(_("Summary"), classes="heading")
+            names = ", ".join(p.name for p in session.chosen_platforms) or _("No apps or phones picked")
             yield Static(names, markup=False, classes="muted")
             for item in session.items:  # the plan's order
                 outcome = session.outcome(item.id)
-                label = outcome.label if outcome else "Not covered"
-                yield Static(f"{item.title}: {label}", markup=False, classes=f"outcome {outcome.value if outcome else 'none'}")
+                label = outcome.label if outcome else _("Not covered")
+                line = _("{item}: {outcome}").format(item=item.title, outcome=label)
+                yield Static(line, markup=False, classes=f"outcome {outcome.value if outcome else 'none'}")
             home = session.to_take_home()
             if home:
-                yield Static("To take home", classes="subheading")
+                yield Static(_("To take home"), classes="subheading")
                 for item in home:
-                    when = " (when it is safe)" if session.outcome(item.id) is Outcome.NOT_NOW else ""
-                    yield Static(f"- {item.title}{when}", markup=False, classes="take-home")
+                    if session.outcome(item.id) is Outcome.NOT_NOW:
+                        line = _("- {item} (when it is safe)").format(item=item.title)
+                    else:
+                        line = f"- {item.title}"
+                    yield Static(line, markup=False, classes="take-home")
             with Horizontal(id="sheet-actions", classes="buttons"):
-                yield Button("Print take-home sheet", id="print-sheet")
-                yield Button("Save as PDF", id="save-pdf")
+                yield Button(_("Print take-home sheet"), id="print-sheet")
+                yield Button(_("Save as PDF"), id="save-pdf")
             yield Static("", id="sheet-status", markup=False, classes="muted")
             with Horizontal(classes="buttons"):
-                yield Button("Case note", id="case-note", variant="primary")
-                yield Button("End session", id="end-session", variant="warning")
+                yield Button(_("Case note"), id="case-note", variant="primary")
+                yield Button(_("End session"), id="end-session", variant="warning")
             offered = session.offered_general
             if offered:
-                yield Static("Other guides: g shows their QR codes. Tick one to put it on the sheet.", classes="subheading")
+                yield Static(_("Other guides: g shows their QR codes. Tick one to put it on the sheet."), classes="subheading")
                 for guide in offered:
                     yield Checkbox(guide.title, guide.id in session.general, name=guide.id, classes="general-guide")
                     yield Static(guide.about, markup=False, classes="muted general-about")
@@ -112,6 +117,10 @@ class SummaryScreen(Screen):
         that failed, so that a discreet sheet stays discreet; after a refused save, with the path typed)."""
         if options is None:
             choices = dict(self.app.sheet_defaults)
+            # The sheet starts in the screen's language (a Welsh screen offers a Welsh sheet); it can change.
+            from safetyhelper.translate import screen_language
+
+            choices["language"] = screen_language()
         else:
             choices = dict(discreet=options.discreet, large_print=options.large_print, helplines=options.with_helplines,
                            language=options.language)
@@ -142,7 +151,7 @@ class SummaryScreen(Screen):
 
     def _offer_save(self, options: SheetOptions | None = None, *, path: Path | None = None, message: str | None = None) -> None:
         if not self._can_save():
-            self._say(SAVING_OFF, "warning")
+            self._say(_(SAVING_OFF), "warning")
             return
         if options is None:
             self._clear_status()
@@ -154,12 +163,12 @@ class SummaryScreen(Screen):
         if request.printer is not None:
             self._printer = request.printer
         stop = threading.Event()
-        busy = BusyDialog("Making the sheet...", 2)
+        busy = BusyDialog(_("Making the sheet..."), 2)
 
         def stopped(result: bool | None) -> None:
             if result:
                 stop.set()
-                self._say("Stopping...")
+                self._say(_("Stopping..."))
 
         self.app.push_screen(busy, stopped)
         self._sheet_worker(request, busy, stop)
@@ -172,33 +181,36 @@ class SummaryScreen(Screen):
         try:
             pdf = sheet_pdf(session, request.options)
         except ContentError as exc:  # a translation that does not load: say so, in one line
-            self.app.call_from_thread(self._done, busy, f"The sheet could not be made in that language: {exc}")
+            self.app.call_from_thread(self._done, busy, _("The sheet could not be made in that language: {error}").format(error=exc))
             return
         if session.generation != generation:
             return  # quick exit or idle reset while the sheet was being made: nothing goes anywhere
         if stop.is_set():
-            what = "saved" if request.save else "sent to the printer"
-            self.app.call_from_thread(self._done, busy, f"Stopped. The sheet was not {what}.")
+            if request.save:
+                stopped_message = _("Stopped. The sheet was not saved.")
+            else:
+                stopped_message = _("Stopped. The sheet was not sent to the printer.")
+            self.app.call_from_thread(self._done, busy, stopped_message)
             return
         if request.save:
-            self.app.call_from_thread(busy.advance, "Saving...")
+            self.app.call_from_thread(busy.advance, _("Saving..."))
             try:
                 if request.folder is not None:
                     saved = save_in_folder(pdf, request.folder)
-                    message = f"Saved as {saved.name} in {request.folder}."
+                    message = _("Saved as {name} in {folder}.").format(name=saved.name, folder=request.folder)
                 else:
                     saved = save_pdf(pdf, request.path)
-                    message = f"Saved to {saved}"
+                    message = _("Saved to {path}").format(path=saved)
             except FileExistsError as exc:  # made meanwhile: the dialog again, with the choices and the path
                 self.app.call_from_thread(self._save_refused, busy, str(exc), request)
             except SaveError as exc:
                 self.app.call_from_thread(self._done, busy, str(exc), "error")
             except OSError as exc:
-                self.app.call_from_thread(self._done, busy, f"Not saved: {exc.strerror or exc}", "error")
+                self.app.call_from_thread(self._done, busy, _("Not saved: {error}").format(error=exc.strerror or exc), "error")
             else:
                 self.app.call_from_thread(self._done, busy, message)
             return
-        self.app.call_from_thread(busy.advance, "Checking the printer and sending the sheet...")
+        self.app.call_from_thread(busy.advance, _("Checking the printer and sending the sheet..."))
         try:
             job = print_pdf(pdf, request.printer or choose_printer(self._printer, self.app.printer))
         except JobWaiting as exc:
@@ -206,7 +218,7 @@ class SummaryScreen(Screen):
         except PrintError as exc:
             self.app.call_from_thread(self._print_failed, busy, exc, request.options)
         else:
-            self.app.call_from_thread(self._done, busy, f"Sent to the printer. Job {job}.")
+            self.app.call_from_thread(self._done, busy, _("Sent to the printer. Job {job}.").format(job=job))
 
     def _say(self, message: str, severity: str = "information") -> None:
         """Show ``message`` in the status line and as a notice, never read as markup (it can hold a typed path)."""
@@ -243,27 +255,32 @@ class SummaryScreen(Screen):
             if save:
                 self._offer_save(options)
 
-        self.app.push_screen(YesNoDialog(f"{message} Save the sheet as a PDF instead?", "Save as PDF", "Not now"), answer)
+        question = _("{message} Save the sheet as a PDF instead?").format(message=message)
+        self.app.push_screen(YesNoDialog(question, _("Save as PDF"), _("Not now")), answer)
 
     def _job_waiting(self, busy: BusyDialog, waiting: JobWaiting, options: SheetOptions) -> None:
         """The printer was paused while the sheet went to it: offer to take the job back (and save instead)."""
         if not self.is_attached:
             return
         busy.finish()
-        told = (
-            f"The printer {waiting.printer} is paused, so the sheet (job {waiting.job}) is waiting: "
+        told = _(
+            "The printer {printer} is paused, so the sheet (job {job}) is waiting: "
             "it would print later, when nobody is there to pick it up."
-        )
+        ).format(printer=waiting.printer, job=waiting.job)
         self._say(told, "warning")
         can_save = self._can_save()
-        question = told + (" Stop the job and save the sheet as a PDF instead?" if can_save else " Stop the job?")
-        yes = "Stop it and save a PDF" if can_save else "Stop the job"
+        if can_save:
+            question = _("{message} Stop the job and save the sheet as a PDF instead?").format(message=told)
+            yes = _("Stop it and save a PDF")
+        else:
+            question = _("{message} Stop the job?").format(message=told)
+            yes = _("Stop the job")
 
         def answer(stop: bool | None) -> None:
             if stop:
                 self._cancel_worker(waiting.job, options if can_save else None)
 
-        self.app.push_screen(YesNoDialog(question, yes, "Leave it"), answer)
+        self.app.push_screen(YesNoDialog(question, yes, _("Leave it")), answer)
 
     @work(thread=True, group="cancel-job")
     def _cancel_worker(self, job: str, options: SheetOptions | None) -> None:
@@ -277,6 +294,6 @@ class SummaryScreen(Screen):
     def _cancelled(self, job: str, options: SheetOptions | None) -> None:
         if not self.is_attached:
             return
-        self._say(f"Job {job} was stopped. It will not print.")
+        self._say(_("Job {job} was stopped. It will not print.").format(job=job))
         if options is not None:
             self._offer_save(options)

@@ -13,6 +13,11 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from safetyhelper.translate import N_, _
+
+#: What the footer calls the command palette's key (also how render() tells that key from the others).
+PALETTE = N_("palette")
+
 
 class KeyFooter(Widget):
     COMPONENT_CLASSES = {"key-footer--key", "key-footer--description", "key-footer--disabled"}
@@ -52,7 +57,7 @@ class KeyFooter(Widget):
         shown.sort(key=lambda k: k[3] != "quick_exit")
         if palette and palette in screen.active_bindings:
             ab = screen.active_bindings[palette]
-            shown.append((self.app.get_key_display(ab.binding), "palette", ab.enabled, ab.binding.action, ab.node))
+            shown.append((self.app.get_key_display(ab.binding), PALETTE, ab.enabled, ab.binding.action, ab.node))
         return tuple(shown)
 
     def _bindings_changed(self, screen: Screen) -> None:
@@ -65,7 +70,7 @@ class KeyFooter(Widget):
 
     def render(self) -> Text:
         keys = list(self._shown)
-        palette = keys.pop() if keys and keys[-1][1] == "palette" else None
+        palette = keys.pop() if keys and keys[-1][1] == PALETTE else None
         text = self._line(keys, palette, compact=False)
         if Text(text.plain.rstrip()).cell_len > self.size.width:  # too many keys: one space less around each
             text = self._line(keys, palette, compact=True)
@@ -78,12 +83,14 @@ class KeyFooter(Widget):
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
         for display, description, enabled, action, node in keys:
+            description = _translated(description)
             start = text.cell_len
             text.append(display if compact else f" {display} ", key_style + (dim if not enabled else key_style))
             text.append(f" {description} " if compact else f"{description} ", desc_style + (dim if not enabled else desc_style))
             self._spans.append((start, text.cell_len, action, node))
         if palette:
             display, description, enabled, action, node = palette
+            description = _translated(description)
             tail = f"▏{display} {description}" + ("" if compact else " ")
             pad = max(0 if compact else 1, self.size.width - text.cell_len - len(tail))
             text.append(" " * pad)
@@ -100,3 +107,9 @@ class KeyFooter(Widget):
                 event.stop()
                 await self.app.run_action(action, node)
                 return
+
+
+def _translated(description: str) -> str:
+    """A binding's description (marked N_ where the binding is defined) in the screen language. Never
+    _(""): gettext gives a catalogue's header for the empty message."""
+    return _(description) if description else description

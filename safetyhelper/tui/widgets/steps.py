@@ -23,8 +23,9 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from safetyhelper.content import Step
+from safetyhelper.translate import NOTICE_PREFIX  # one message for the screen and the sheet
+from safetyhelper.translate import _
 
-NOTICE_PREFIX = "Could be noticed: "
 #: Joins a step's warning to the step's own text.
 BAR = "▌ "
 
@@ -65,7 +66,7 @@ class StepList(Widget):
             mark = (f"{n}." if self.numbered else "-").ljust(self.INDENT)
             if step.warning:
                 inner = max(room - len(BAR), 8)
-                for i, line in enumerate(textwrap.wrap(NOTICE_PREFIX + step.warning, inner - 1)):
+                for i, line in enumerate(textwrap.wrap(_(NOTICE_PREFIX) + step.warning, inner - 1)):
                     out.append(("notice", (mark if i == 0 else pad) + BAR + f"{line} ".ljust(inner)))
                 for line in textwrap.wrap(step.text, inner):
                     out.append(("flagged", pad + BAR + line))
