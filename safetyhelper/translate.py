@@ -515,6 +515,12 @@ def N_(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message for ``count``, by the plural rules of the language in use (Welsh has several
+    forms, Polish three): the catalogue's Plural-Forms, from Babel's CLDR data."""
+    return (_current.get() or _screen).ngettext(singular, plural, count)
+
+
 #: Starts a step's warning, on the screen and on an ordinary sheet.
 NOTICE_PREFIX = N_("Could be noticed: ")
 

@@ -92,12 +92,18 @@ SOURCES = ["sheet.py", "translate.py", "session.py", "plan.py", *sorted(
     str(p.relative_to(CATALOGUES.parent)) for p in (CATALOGUES.parent / "tui").rglob("*.py"))]
 
 
+def forms(value) -> tuple[str, ...]:
+    """A message's forms: one, or one per plural form (ngettext)."""
+    return value if isinstance(value, tuple) else (value,)
+
+
 def extracted(*files: str) -> set[str]:
     from babel.messages.extract import extract_from_file
 
     out = set()
     for name in files:
-        found = extract_from_file("python", str(CATALOGUES.parent / name), keywords={"_": None, "N_": None})
+        found = extract_from_file("python", str(CATALOGUES.parent / name),
+                                  keywords={"_": None, "N_": None, "ngettext": (1, 2)})
         out |= {message for _, message, _, _ in found}
     return out
 
@@ -115,11 +121,14 @@ def test_every_catalogue_keeps_its_placeholders_welsh_has_every_message_and_each
         cat = read_po((CATALOGUES / code / "LC_MESSAGES" / "safetyhelper.po").open("rb"))
         have = {m.id: m.string for m in cat if m.id}
         assert set(have) == ids, code
+        assert [m.id for m in cat if m.id and m.fuzzy] == [], code  # a fuzzy entry is never used: fix or empty it
         needed = ids if code == "cy" else sheet
-        assert [msgid for msgid in needed if not have[msgid]] == [], code
+        assert [msgid for msgid in needed if not all(forms(have[msgid]))] == [], code
         for msgid, text in have.items():
-            if text:
-                assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", msgid)), (code, msgid, text)
+            for form in forms(text):
+                if form:
+                    want = set().union(*(re.findall(r"{\w+}", x) for x in forms(msgid)))
+                    assert set(re.findall(r"{\w+}", form)) == want, (code, msgid, form)
 
 
 def test_the_template_holds_every_message_the_code_marks():
@@ -203,9 +212,9 @@ def english_left(text: str, code: str = "cy") -> list[str]:
     flat = " ".join(text.split())
     left = []
     for m in cat:
-        if not m.id or not m.string or m.string == m.id:
+        if not m.id or not all(forms(m.string)) or m.string == m.id:
             continue
-        for piece in re.split(r"{\w+}", m.id):
+        for piece in (p for english in forms(m.id) for p in re.split(r"{\w+}", english)):
             piece = " ".join(piece.split())
             if len(piece.split()) >= 3 and piece in flat:
                 left.append(piece)
@@ -277,5 +286,23 @@ def test_a_language_whose_screens_are_not_translated_is_offered_for_sheets_only(
     try:
         welsh = screen_pack(PACK, load_config(None, options={"language": "cy"}))
         assert welsh.items[0].title == load_translation(PACK, "cy").pack.items[0].title != PACK.items[0].title
+    finally:
+        set_screen_language("en")
+
+
+def test_counts_follow_each_languages_plural_rules():
+    """ngettext picks the form by the catalogue's Plural-Forms (Babel's CLDR rules: Welsh has five gettext
+    forms); English says 1 second, 2 seconds."""
+    from safetyhelper.translate import set_screen_language
+    from safetyhelper.tui.screens.idle import idle_text
+
+    assert "In 1 second this" in idle_text(1) and "In 2 seconds this" in idle_text(2)
+    cy = catalogue("cy")
+    assert "nplurals=5" in cy.info()["plural-forms"]
+    set_screen_language("cy")
+    try:
+        for n in (0, 1, 2, 3, 6, 11):
+            text = idle_text(n)
+            assert f"Ymhen {n} eiliad" in text and "second" not in text, text
     finally:
         set_screen_language("en")

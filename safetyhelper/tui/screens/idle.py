@@ -10,16 +10,16 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from safetyhelper.tui.screens.dialog import Dialog
-from safetyhelper.translate import _
+from safetyhelper.translate import _, ngettext
 
 
 def idle_text(seconds_left: float) -> str:
     n = max(0, math.ceil(seconds_left))
-    # plural: translators see count (one message per English form until ngettext exists)
-    if n == 1:
-        text = _("No key has been pressed for a while. In {count} second this session will be cleared and nothing of it kept.")
-    else:
-        text = _("No key has been pressed for a while. In {count} seconds this session will be cleared and nothing of it kept.")
+    text = ngettext(
+        "No key has been pressed for a while. In {count} second this session will be cleared and nothing of it kept.",
+        "No key has been pressed for a while. In {count} seconds this session will be cleared and nothing of it kept.",
+        n,
+    )
     return text.format(count=n)
 
 

@@ -21,7 +21,7 @@ from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.content import Item
 from safetyhelper.plan import PlanItem
 from safetyhelper.session import GuideStep, Outcome, Session
-from safetyhelper.translate import N_, _, long_date, screen_language
+from safetyhelper.translate import N_, _, long_date, ngettext, screen_language
 from safetyhelper.tui.widgets.steps import StepList
 
 OUTCOMES = list(Outcome)
@@ -59,11 +59,9 @@ class HiddenTabs(Widget):
     def render(self) -> Text:
         if not self.count:
             return Text("", end="")
-        # plural: translators see count
         if self.side == "left":
-            return Text(_("← {count} more").format(count=self.count), end="")
-        # plural: translators see count
-        return Text(_("{count} more →").format(count=self.count).rjust(self.size.width), end="")
+            return Text(ngettext("← {count} more", "← {count} more", self.count).format(count=self.count), end="")
+        return Text(ngettext("{count} more →", "{count} more →", self.count).format(count=self.count).rjust(self.size.width), end="")
 
     def on_click(self, event: events.Click) -> None:
         event.stop()

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
 from safetyhelper.links import LinkResult, check_links, counts, no_network
-from safetyhelper.translate import N_, _
+from safetyhelper.translate import N_, _, ngettext
 from safetyhelper.tui.widgets.footer import KeyFooter
 
 #: Problems first, so staff see them without scrolling.
@@ -76,8 +76,10 @@ class LinkCheckScreen(Screen):
         total = len({link.url for link in self.app.pack.links})
         with Vertical(id="links"):
             yield Static(_("Check the guide links"), id="links-title", markup=False)
-            # plural: translators see count
-            yield Static(_("Checking {count} links. This can take a minute.").format(count=total), id="links-status", markup=False)
+            yield Static(
+                ngettext("Checking {count} link. This can take a minute.", "Checking {count} links. This can take a minute.", total)
+                .format(count=total), id="links-status", markup=False,
+            )
             yield ProgressBar(total=total, show_eta=False, id="links-progress")
             yield DataTable(id="links-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="links-detail", markup=False)

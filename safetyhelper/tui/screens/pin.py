@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from safetyhelper.tui.screens.dialog import Dialog
-from safetyhelper.translate import N_, _
+from safetyhelper.translate import N_, _, ngettext
 
 
 class PinInput(Input):
@@ -51,9 +51,10 @@ class PinDialog(Dialog[bool]):
     def _show_lock(self) -> bool:
         wait = self.app.pin_lock.locked_for()
         if wait > 0:
-            # plural: translators see count (the English always says "seconds")
+            count = math.ceil(wait)
             self.query_one("#pin-message", Static).update(
-                _("Too many wrong tries. Try again in {count} seconds.").format(count=math.ceil(wait))
+                ngettext("Too many wrong tries. Try again in {count} second.",
+                         "Too many wrong tries. Try again in {count} seconds.", count).format(count=count)
             )
             self.set_timer(min(wait, 1.0), self._show_lock)
             return True
