@@ -9,8 +9,9 @@ that language. Anything missing falls back to English and is counted as missing.
 key that is not a word field (a URL, a date, an action) or names an id the English pack lacks is refused
 with one line.
 
-The sheet's own words ("Your plan", "To do", ...) come from gettext catalogues in
-``safetyhelper/locale/<code>/LC_MESSAGES/safetyhelper.po`` (compiled to ``.mo``), made with Babel.
+The app's own words (screens, the case note, the sheet's "Your plan", "To do", ...) come from gettext
+catalogues in ``safetyhelper/locale/<code>/LC_MESSAGES/safetyhelper.po``, made and compiled to ``.mo`` with
+Babel (``pybabel extract``/``update``/``compile``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gettext as _gettext
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -470,20 +470,12 @@ def screen_language() -> str:
 
 @lru_cache(maxsize=8)
 def catalogue(code: str) -> _gettext.NullTranslations:
-    """The sheet's words for ``code``, from its .po file (compiled in memory by Babel, so no compiled file
-    can drift from its source). English, or a language with no catalogue: the words as written."""
-    path = CATALOGUES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if code == ENGLISH or not path.is_file():
+    """The app's words for ``code``, from its compiled catalogue (``pybabel compile`` makes the .mo from the
+    .po; a test checks that each shipped .mo is exactly what the .po compiles to). English, or a language with
+    no catalogue: the words as written."""
+    if code == ENGLISH:
         return _gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as f:
-        cat = read_po(f, locale=code, domain=DOMAIN)
-    buf = io.BytesIO()
-    write_mo(buf, cat)
-    buf.seek(0)
-    return _gettext.GNUTranslations(buf)
+    return _gettext.translation(DOMAIN, localedir=str(CATALOGUES), languages=[code], fallback=True)
 
 
 def screen_ready(code: str) -> bool:

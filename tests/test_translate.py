@@ -306,3 +306,17 @@ def test_counts_follow_each_languages_plural_rules():
             assert f"Ymhen {n} eiliad" in text and "second" not in text, text
     finally:
         set_screen_language("en")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_each_shipped_mo_is_what_its_po_compiles_to(code):
+    """The app reads the compiled .mo (fast); it must never drift from the .po that translators edit."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = CATALOGUES / code / "LC_MESSAGES"
+    buf = io.BytesIO()
+    write_mo(buf, read_po((folder / "safetyhelper.po").open("rb"), locale=code))
+    assert (folder / "safetyhelper.mo").read_bytes() == buf.getvalue(), f"run: pybabel compile -d safetyhelper/locale -D safetyhelper -l {code}"
