@@ -535,11 +535,12 @@ def _code_column(url: str, size: float, st: _Styles) -> list[Flowable]:
     return [QRCode(url, size), _p(url, st.url)]
 
 
-def _guide_block(gs: GuideStep, st: _Styles, options: SheetOptions, pack: ContentPack, size: float) -> Beside:
+def _guide_block(gs: GuideStep, st: _Styles, options: SheetOptions, pack: ContentPack, size: float,
+                 telling: tuple[str, ...] = ()) -> Beside:
     """A guide's code and address on the left; beside it its heading, note (as the screen shows it) and steps."""
     g = gs.guide
     right: list[Flowable] = [_p(f"{gs.platform.name}: {g.title}", st.h3)]
-    if g.note and not (options.discreet and telling_word(g.note, pack)):
+    if g.note and not (options.discreet and telling_word(g.note, pack, telling)):
         right.append(_p(_("Note: {note}").format(note=g.note), st.note))
     right += _steps(g.steps, st, options)
     return Beside(_code_column(g.url, size, st), right, size, 5 * mm, space_before=st.body_size * 0.9)
@@ -638,15 +639,18 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
     st = _Styles(options.large_print)
     story: list[Flowable] = []
     title = footer = page_word = ""
+    chosen, general, outcomes, answers = list(session.chosen), list(session.general), dict(session.outcomes), dict(session.answers)
     for n, code in enumerate(options.language.split("+")):
         pack, translation = pack_in(session.pack, code)
-        view = Session(pack, chosen=session.chosen, general=session.general, outcomes=session.outcomes,
-                       answers=session.answers, started=session.started)
+        # Copies: the sheet may be made in a worker thread while a quick exit wipes the session.
+        view = Session(pack, chosen=list(chosen), general=list(general), outcomes=dict(outcomes),
+                       answers=dict(answers), started=session.started)
         with words_in(code):
             if not n:
                 page_word = _("Page {page}")
             part, part_title, part_footer = _story(view, options, st, today, code, draft=translation is not None and translation.draft,
-                                                   draft_note=translation.info.draft_note if translation else "")
+                                                   draft_note=translation.info.draft_note if translation else "",
+                                                   telling=tuple(w.lower() for w in translation.info.telling_words) if translation else ())
         if n:
             story.append(PageBreak())
         story += part
@@ -679,7 +683,7 @@ def sheet_pdf(session: Session, options: SheetOptions = SheetOptions(), *, today
 
 
 def _story(session: Session, options: SheetOptions, st: _Styles, today: dt.date, code: str, *, draft: bool,
-           draft_note: str) -> tuple[list[Flowable], str, str]:
+           draft_note: str, telling: tuple[str, ...] = ()) -> tuple[list[Flowable], str, str]:
     """The whole sheet in one language (the words set by ``words_in``): its flowables, title and footer."""
     pack = session.pack
     size = QR_SIZE_LARGE if options.large_print else QR_SIZE
@@ -726,7 +730,7 @@ def _story(session: Session, options: SheetOptions, st: _Styles, today: dt.date,
                 codes_only.append(gs)
             elif where is item and key not in printed:
                 printed.add(key)
-                blocks.append(_guide_block(gs, st, options, pack, size))
+                blocks.append(_guide_block(gs, st, options, pack, size, telling))
             else:
                 names = refs.setdefault((where.title, "above" if key in printed else "below"), [])
                 if gs.platform.name not in names:
@@ -745,7 +749,7 @@ def _story(session: Session, options: SheetOptions, st: _Styles, today: dt.date,
         story.extend(body[1:])
 
     general = [g for g in session.general_guides
-               if not (options.discreet and any(telling_word(t, pack) for t in (g.title, g.about, g.url)))]
+               if not (options.discreet and any(telling_word(t, pack, telling) for t in (g.title, g.about, g.url)))]
     lead = [_p(_("Other guides"), st.h1)]
     for g in general:
         block = Beside(_code_column(g.url, size, st), [_p(g.title, st.h3), _p(g.about, st.body)], size, 5 * mm,

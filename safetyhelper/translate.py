@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import gettext as _gettext
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -165,14 +166,33 @@ def locale_dirs(pack: ContentPack) -> dict[str, Path]:
         base = Path(source) / LOCALES
         if base.is_dir():
             for entry in sorted(base.iterdir()):
-                if entry.is_dir() and (entry / "locale.toml").exists():
+                # A language code as gettext and Babel read it (cy, pl, ro, fil): a folder named otherwise is
+                # not a translation (content check says so).
+                if entry.is_dir() and (entry / "locale.toml").exists() and re.fullmatch(r"[a-z]{2,3}", entry.name):
                     out[entry.name] = entry
     return out
 
 
+def bad_locale_dirs(pack: ContentPack) -> list[Path]:
+    """Folders under locales/ that are not named with a language code (refused by content check)."""
+    out = []
+    for source in pack.sources:
+        base = Path(source) / LOCALES
+        if base.is_dir():
+            out += [e for e in sorted(base.iterdir()) if e.is_dir() and not re.fullmatch(r"[a-z]{2,3}", e.name)]
+    return out
+
+
 def languages(pack: ContentPack) -> list[str]:
-    """The sheet languages on offer: English, each translation, and Welsh-first bilingual (cy+en)."""
-    codes = list(locale_dirs(pack))
+    """The sheet languages on offer: English, each translation whose locale.toml reads, and Welsh-first
+    bilingual (cy+en). A broken translation is not offered (content check names the problem)."""
+    codes = []
+    for code, folder in locale_dirs(pack).items():
+        try:
+            _read(folder / "locale.toml", LocaleInfo)
+        except ContentError:
+            continue
+        codes.append(code)
     out = [ENGLISH, *codes]
     if "cy" in codes:
         out.append("cy+en")
@@ -190,8 +210,11 @@ def language_name(pack: ContentPack, code: str) -> str:
         if part == ENGLISH:
             names.append("English")
         elif part in dirs:
-            text, data = read_toml(dirs[part] / "locale.toml", str(dirs[part] / "locale.toml"))
-            info = _File(str(dirs[part] / "locale.toml"), text, _strip(data)).shape(LocaleInfo)
+            try:
+                _, info = _read(dirs[part] / "locale.toml", LocaleInfo)
+            except ContentError:
+                names.append(part)
+                continue
             names.append(f"{info.name} ({info.english_name})" if len(parts) == 1 else info.name)
         else:
             names.append(part)
@@ -277,7 +300,14 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
     folder = dirs[code]
     _, info = _read(folder / "locale.toml", LocaleInfo)
     t = Translation(code, info, pack)
-    english_files = {name for name, _ in pack.files}
+    english_files = dict(pack.files)
+    roots = [Path(src).resolve() for src in pack.sources]  # shipped first, then the organisation's folder
+
+    def source_of(path: Path) -> int:
+        path = path.resolve()
+        return max((n for n, root in enumerate(roots) if path.is_relative_to(root)), default=0)
+
+    mine = source_of(folder)
     present: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.toml")):
         rel = path.relative_to(folder).as_posix()
@@ -285,6 +315,10 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
             continue
         if rel not in english_files:
             raise ContentError(path, f"no English file {rel} to translate: use the same names as the English pack")
+        if source_of(Path(english_files[rel])) > mine:
+            # The organisation replaced this English file: a translation of the shipped one would put the old
+            # words back. Its words print in English (and are listed as missing) until it is translated too.
+            continue
         present[rel] = path
 
     # checklist.toml
@@ -436,6 +470,9 @@ def _check_discreet(t: Translation) -> None:
 
 def load_translations(pack: ContentPack) -> list[Translation]:
     """Every translation of ``pack`` (for `content check`)."""
+    bad = bad_locale_dirs(pack)
+    if bad:
+        raise ContentError(bad[0], "not a language code: name a translation's folder like cy, pl or ro (lower-case letters)")
     return [load_translation(pack, code) for code in locale_dirs(pack)]
 
 
@@ -526,6 +563,10 @@ def long_date(day, code: str) -> str:
     """"25 November 2026" in ``code``'s words (Babel's CLDR data for other languages)."""
     if code == ENGLISH:
         return f"{day.day} {day:%B %Y}"
+    from babel.core import UnknownLocaleError
     from babel.dates import format_date
 
-    return format_date(day, format="d MMMM y", locale=code)
+    try:
+        return format_date(day, format="d MMMM y", locale=code)
+    except (UnknownLocaleError, ValueError):  # a language Babel has no data for: the date in figures
+        return day.isoformat()

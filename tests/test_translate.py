@@ -320,3 +320,63 @@ def test_each_shipped_mo_is_what_its_po_compiles_to(code):
     buf = io.BytesIO()
     write_mo(buf, read_po((folder / "safetyhelper.po").open("rb"), locale=code))
     assert (folder / "safetyhelper.mo").read_bytes() == buf.getvalue(), f"run: pybabel compile -d safetyhelper/locale -D safetyhelper -l {code}"
+
+
+# ---------------------------------------------------------------- review findings (26 November)
+
+
+def test_a_note_with_the_languages_own_telling_word_stays_off_a_discreet_sheet(tmp_path):
+    polish = (PACK.sources[0] + "/locales/pl/platforms/facebook.toml")
+    text = open(polish, encoding="utf-8").read()
+    assert "note = " in text
+    text = re.sub(r'^note = "', 'note = "Przemoc domowa: ', text, count=1, flags=re.M)
+    folder = override_with(tmp_path / "org", {"locales/pl/locale.toml": open(PACK.sources[0] + "/locales/pl/locale.toml", encoding="utf-8").read(),
+                                             "locales/pl/platforms/facebook.toml": text})
+    pack = load_content(folder)
+    session = cli_session(pack, ["facebook"])
+    low = pdftotext(sheet_pdf(session, SheetOptions(language="pl", discreet=True)), tmp_path).lower()
+    assert "przemoc" not in low
+    assert "przemoc" in pdftotext(sheet_pdf(session, SheetOptions(language="pl")), tmp_path, "o.pdf").lower()
+
+
+def test_an_english_file_the_organisation_replaced_is_not_given_the_old_translation(tmp_path):
+    from conftest import shipped_text
+
+    english = shipped_text("platforms/facebook.toml").replace('"Open the Facebook app."', '"Open Facebook on a computer."', 1)
+    pack = load_content(override_with(tmp_path, {"platforms/facebook.toml": english}))
+    t = load_translation(pack, "pl")
+    fb = t.pack.platform("facebook").guide("privacy")
+    assert fb.steps[0].text == "Open Facebook on a computer."  # English, not the old Polish step
+    assert "platforms/facebook.toml: privacy.steps" in t.missing
+
+
+def test_a_folder_that_is_not_a_language_code_is_one_line_and_a_broken_locale_is_not_offered(tmp_path):
+    folder = override_with(tmp_path / "bad", {"locales/pt-BR/locale.toml": LOCALE})
+    result = run_cli("content", "check", "--content", str(folder))
+    assert result.returncode == 2 and "not a language code" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    broken = override_with(tmp_path / "broken", {"locales/de/locale.toml": 'name = "Deutsch"\n'})
+    pack = load_content(broken)
+    from safetyhelper.translate import language_name
+
+    assert "de" not in languages(pack) and language_name(pack, "de") == "de"
+
+
+def test_a_language_babel_does_not_know_gets_its_dates_in_figures(tmp_path):
+    import datetime as dt
+
+    from safetyhelper.translate import long_date
+
+    assert long_date(dt.date(2026, 11, 26), "qq") == "2026-11-26"
+    assert long_date(dt.date(2026, 11, 26), "cy") == "26 Tachwedd 2026"
+
+
+async def test_a_number_with_the_focus_on_a_button_answers_nothing():
+    from safetyhelper.tui.app import make_app
+
+    app = make_app(PACK)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press("s", "space", "n")
+        await pilot.pause()
+        app.screen.query_one("#next").focus()
+        await pilot.press("1")
+        assert app.session.answers == {}

@@ -149,7 +149,9 @@ class QuestionsScreen(Screen):
         target.scroll_visible(animate=False)
 
     def action_answer(self, answer: str) -> None:
-        row = self._focused_row() or self.rows[0]
+        row = self._focused_row()
+        if row is None:  # the focus is on a button: a number answers nothing (move to a question first)
+            return
         row.set_answer(answer)
         self.plan_changed()
         rows = self.rows
