@@ -183,56 +183,44 @@ def bad_locale_dirs(pack: ContentPack) -> list[Path]:
     return out
 
 
-def languages(pack: ContentPack) -> list[str]:
-    """The sheet languages on offer: English, each translation whose locale.toml reads, and Welsh-first
-    bilingual (cy+en). A broken translation is not offered (content check names the problem)."""
-    codes = []
+def locale_infos(pack: ContentPack) -> dict[str, LocaleInfo | None]:
+    """code -> its locale.toml as read, or None when that file is broken (content check names the problem)."""
+    out: dict[str, LocaleInfo | None] = {}
     for code, folder in locale_dirs(pack).items():
         try:
-            _read(folder / "locale.toml", LocaleInfo)
+            out[code] = _read(folder / "locale.toml", LocaleInfo)[1]
         except ContentError:
-            continue
-        codes.append(code)
-    out = [ENGLISH, *codes]
-    if "cy" in codes:
-        out.append("cy+en")
+            out[code] = None
     return out
+
+
+def languages(pack: ContentPack) -> list[str]:
+    """The sheet languages on offer: English, each translation whose locale.toml reads, and Welsh-first
+    bilingual (cy+en). A broken translation is not offered."""
+    codes = [code for code, info in locale_infos(pack).items() if info is not None]
+    return [ENGLISH, *codes, *(["cy+en"] if "cy" in codes else [])]
 
 
 def language_name(pack: ContentPack, code: str) -> str:
     """How the sheet dialog names a language: "Polski (Polish)", "Cymraeg + English"."""
-    if code == ENGLISH:
-        return "English"
     parts = code.split("+")
-    dirs = locale_dirs(pack)
+    infos = locale_infos(pack)
     names = []
     for part in parts:
+        info = infos.get(part)
         if part == ENGLISH:
             names.append("English")
-        elif part in dirs:
-            try:
-                _, info = _read(dirs[part] / "locale.toml", LocaleInfo)
-            except ContentError:
-                names.append(part)
-                continue
-            names.append(f"{info.name} ({info.english_name})" if len(parts) == 1 else info.name)
-        else:
+        elif info is None:
             names.append(part)
+        else:
+            names.append(f"{info.name} ({info.english_name})" if len(parts) == 1 else info.name)
     return " + ".join(names)
 
 
 def draft_languages(pack: ContentPack) -> list[str]:
     """The names of the translations not yet reviewed ("Cymraeg (Welsh)"); a broken locale.toml counts."""
-    out = []
-    for code, folder in locale_dirs(pack).items():
-        try:
-            _, info = _read(folder / "locale.toml", LocaleInfo)
-        except ContentError:
-            out.append(code)
-            continue
-        if info.reviewed is False:
-            out.append(f"{info.name} ({info.english_name})")
-    return out
+    return [code if info is None else f"{info.name} ({info.english_name})"
+            for code, info in locale_infos(pack).items() if info is None or info.reviewed is False]
 
 
 #: Keys of the English pack that a translation must not give: they are not words.
@@ -406,14 +394,12 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
     # plan.toml and staff.toml: shown on screen only (never on a sheet)
     plan = pack.plan
     if plan is not None:
-        pw = _read(present["plan.toml"], PlanWords)[1] if "plan.toml" in present else None
+        f, pw = _read(present["plan.toml"], PlanWords) if "plan.toml" in present else (None, None)
         questions = {q.id: q for q in pw.question} if pw else {}
-        if pw and set(questions) - {q.id for q in plan.question}:
-            f = _read(present["plan.toml"], PlanWords)[0]
-            bad = sorted(set(questions) - {q.id for q in plan.question})[0]
-            raise f.fail(("question",), f"unknown question {bad!r}: the English plan has no such question")
+        unknown = sorted(set(questions) - {q.id for q in plan.question})
+        if unknown:
+            raise f.fail(("question",), f"unknown question {unknown[0]!r}: the English plan has no such question")
         if pw and pw.rule and len(pw.rule) != len(plan.rule):
-            f = _read(present["plan.toml"], PlanWords)[0]
             raise f.fail(("rule",), f"{len(pw.rule)} rules, but the English plan has {len(plan.rule)}: give a reason for each, in order")
         plan = replace(
             plan,
@@ -429,9 +415,8 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
             ),
         )
     staff = pack.staff
-    sw = _read(present["staff.toml"], StaffWords)[1] if "staff.toml" in present else None
+    f, sw = _read(present["staff.toml"], StaffWords) if "staff.toml" in present else (None, None)
     if sw and sw.points is not None and len(sw.points) != len(staff.points):
-        f = _read(present["staff.toml"], StaffWords)[0]
         raise f.fail(("points",), f"{len(sw.points)} points, but the English has {len(staff.points)}: translate each, in order")
     staff = replace(
         staff,
