@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from safetyhelper import links_cli
+from safetyhelper import links_cli, phone_cli
 from safetyhelper.config import Config, ConfigError, hash_pin, load_config, show, write_setting
 from safetyhelper.content import ENV_CONTENT, STALE_AFTER_DAYS, ContentError, ContentPack, load_content
 
@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--json", action="store_true", help="print JSON, for scripts")
     links_cli.add_parser(sub, content_opt)
+    phone_cli.add_parser(sub)
     return parser
 
 
@@ -139,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return config_command(args, cfg)
         if args.command == "links":
             return links_cli.run(args, override)
+        if args.command == "phone":
+            return phone_cli.run(args)
         if cfg.kiosk and not cfg.pin_hash:
             raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
         if cfg.kiosk and not args.kiosk_child:

@@ -18,7 +18,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import msgspec
@@ -43,6 +43,7 @@ from safetyhelper.model import (
     Item,
     Link,
     Organisation,
+    PhoneCheckFile,
     PlanFile,
     Question,
     Rule,
@@ -56,9 +57,12 @@ from safetyhelper.model import (
 
 ENV_CONTENT = "SAFETYHELPER_CONTENT"
 
-TOP_FILES = ("checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml", "plan.toml")
+TOP_FILES = (
+    "checklist.toml", "helplines.toml", "guides.toml", "organisation.toml", "staff.toml", "plan.toml", "phone-check.toml",
+)
 KIND_DIRS = ("accounts", "platforms", "devices")
 FieldPath = tuple[str | int, ...]
+GuideTableT = TypeVar("GuideTableT", bound=GuideTable)
 
 
 class ContentError(Exception):
@@ -635,6 +639,17 @@ def rule_safe_order(f: _File, fld: FieldPath, steps: tuple[Step, ...]) -> None:
             )
 
 
+def _guide_rules(f: _File, fld: FieldPath, table: GuideTableT, today: _dt.date, allow_http: bool) -> GuideTableT:
+    """A guide table's own rules (a date not in the future, how sure, its URL, steps in a safe order); the
+    table back with every step as a Step."""
+    rule_checked_not_in_future(f, (*fld, "checked"), table.checked, today)
+    rule_says_how_sure(f, fld, table)
+    rule_url(f, (*fld, "url"), table.url, allow_http)
+    steps = _as_steps(table.steps)
+    rule_safe_order(f, (*fld, "steps"), steps)
+    return msgspec.structs.replace(table, steps=steps)
+
+
 def _as_steps(entries: tuple[str | Step, ...]) -> tuple[Step, ...]:
     return tuple(Step(e) if isinstance(e, str) else e for e in entries)
 
@@ -706,13 +721,7 @@ def load_content(
                 not_applicable.append((tid, na.not_applicable))
                 continue
             table: GuideTable = check_shape(f.label, f.text, raw, GuideTable, (tid,))
-            rule_checked_not_in_future(f, (tid, "checked"), table.checked, today)
-            rule_says_how_sure(f, (tid,), table)
-            rule_url(f, (tid, "url"), table.url, allow_http)
-            fields = msgspec.structs.asdict(table)
-            fields["steps"] = _as_steps(table.steps)
-            rule_safe_order(f, (tid, "steps"), fields["steps"])
-            guide = TopicGuide(**fields, topic=tid)
+            guide = TopicGuide(**msgspec.structs.asdict(_guide_rules(f, (tid,), table, today, allow_http)), topic=tid)
             guides.append(guide)
             links.append(Link(guide.url, guide.title, guide.checked, f.label, f"{tid}.url"))
         rule_words_fit(f, (), f.data)
@@ -773,6 +782,25 @@ def load_content(
         if not rule.items and not rule.topics and not rule.not_now and not rule.needs_account:
             raise f.fail(("rule", i), "this rule changes nothing: give it items, topics, not_now or needs_account")
 
+    # phone-check.toml: the guided phone check, one guide per check, each for a device that exists
+    f = read("phone-check.toml")
+    phone: PhoneCheckFile = f.shape(PhoneCheckFile)
+    rule_unique_ids(f, "check", [c.id for c in phone.check])
+    device_ids = [p.id for p in kinds["devices"]]
+    checks = []
+    for i, check in enumerate(phone.check):
+        rule_known(f, ("check", i, "device"), check.device, device_ids, "device (a file in devices/)")
+        checks.append(_guide_rules(f, ("check", i), check, today, allow_http))
+        links.append(Link(check.url, check.title, check.checked, f.label, f"check[{i}].url"))
+    phone = msgspec.structs.replace(
+        phone, check=tuple(checks),
+        prepare=_guide_rules(f, ("prepare",), phone.prepare, today, allow_http),
+        undo=_guide_rules(f, ("undo",), phone.undo, today, allow_http),
+    )
+    for name in ("prepare", "undo"):
+        table = getattr(phone, name)
+        links.append(Link(table.url, table.title, table.checked, f.label, f"{name}.url"))
+
     pack = ContentPack(
         topics=checklist.topic,
         items=tuple(items),
@@ -784,6 +812,7 @@ def load_content(
         organisation=organisation,
         staff=staff,
         plan=plan,
+        phone_check=phone,
         links=tuple(links),
         sources=tuple(str(p) for p in (base_dir, override_dir) if p is not None),
         files=tuple((name, str(path)) for name, path in sorted(files.items())),

@@ -249,6 +249,27 @@ class PlanFile(_Model):
     rule: Annotated[tuple[Rule, ...], Meta(description="The rules ([[rule]] tables); earlier rules win when two move the same item.")] = ()
 
 
+class PhoneCheck(GuideTable, frozen=True, kw_only=True):
+    """One check of "Is something watching this phone?": a guide for one device, with what it can do."""
+
+    id: Annotated[Id, Meta(description="The check's id.")]
+    device: Annotated[Id, Meta(description="The device it is for: a file name in devices/ (android, iphone).")]
+    why: Annotated[Why, Meta(description="What such an app or setting can do, in one to three short sentences.")]
+
+
+class PhoneCheckFile(_Model):
+    """phone-check.toml: the guided "Is something watching this phone?" check, screen only (never on a sheet)."""
+
+    title: Annotated[Title, Meta(description="The check's title.")]
+    intro: Annotated[About, Meta(description="Shown before anything: removing a monitoring app can tell the person who put it there and destroy evidence; look and write down first.")]
+    prepare: Annotated[GuideTable, Meta(description="Getting an Android phone ready for the optional cable scan (USB debugging).")]
+    undo: Annotated[GuideTable, Meta(description="After the cable scan: undoing what it needed (USB debugging, Developer options).")]
+    check: Annotated[tuple[PhoneCheck, ...], Meta(min_length=1, description="The checks ([[check]] tables), in order.")]
+
+    def for_device(self, device: str) -> tuple[PhoneCheck, ...]:
+        return tuple(c for c in self.check if c.device == device)
+
+
 class Link(Struct, frozen=True):
     """Every URL in the pack, with where it lives, for QR codes, the link checker and the summary."""
 
@@ -277,6 +298,8 @@ class ContentPack(Struct, frozen=True):
     accounts: tuple[Platform, ...] = ()
     #: plan.toml: the questions and the rules that order the checklist by the answers.
     plan: PlanFile | None = None
+    #: phone-check.toml: the guided "Is something watching this phone?" check.
+    phone_check: PhoneCheckFile | None = None
     #: In a translated pack, the English pack it was made from (a sheet in another language starts there).
     english: "ContentPack | None" = None
 
@@ -323,6 +346,7 @@ FILE_MODELS: dict[str, type[Struct]] = {
     "organisation.toml": Organisation,
     "staff.toml": Staff,
     "plan.toml": PlanFile,
+    "phone-check.toml": PhoneCheckFile,
 }
 
 

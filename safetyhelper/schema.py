@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from safetyhelper.model import (
-    FILE_MODELS, Guide, GuideTable, Helpline, Item, NotApplicable, Question, Rule, Step, Struct, Topic, platform_model,
+    FILE_MODELS, Guide, GuideTable, Helpline, Item, NotApplicable, PhoneCheck, Question, Rule, Step, Struct, Topic, platform_model,
 )
 
 #: The schema file of each kind of content file, as named in the ``#:schema`` lines and in the wheel.
@@ -25,6 +25,7 @@ SCHEMA_FILES = {
     "organisation.toml": "organisation.schema.json",
     "staff.toml": "staff.schema.json",
     "plan.toml": "plan.schema.json",
+    "phone-check.toml": "phone-check.schema.json",
     "accounts": "platform.schema.json",
     "platforms": "platform.schema.json",
     "devices": "device.schema.json",
@@ -146,6 +147,8 @@ def field_reference(topics: tuple[str, ...]) -> str:
         ("plan.toml", FILE_MODELS["plan.toml"], "The optional questions after picking apps and phones, and how the answers order the checklist."),
         ("plan.toml: `[[question]]`", Question, ""),
         ("plan.toml: `[[rule]]`", Rule, "A rule applies when its question gets one of its answers: its items, and every item that covers one of its topics, move earlier with its reason. Earlier rules come first; nothing is ever removed."),
+        ("phone-check.toml", FILE_MODELS["phone-check.toml"], "The guided check \"Is something watching this phone?\", on screen only (never on a sheet). `prepare` and `undo` are guide tables, as in a device file."),
+        ("phone-check.toml: `[[check]]`", PhoneCheck, "One check: a guide table with its id, its device and what it can do."),
     ]
     out = []
     for title, model, lead in sections:

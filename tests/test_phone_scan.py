@@ -1,0 +1,303 @@
+"""The Android cable scan, end to end against fake phones on loopback, driven by the real adb client.
+
+No phone here: tests/fakephone.py speaks the device side of the adb protocol and replays recorded
+command output. The real Debian adb (installed by .ci/run) connects to it as it would to a phone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fakephone import FakePhone
+from safetyhelper import indicators as ind
+from safetyhelper.adb import AdbSession, PhoneProblem, parse_devices
+from safetyhelper.phonescan import COMMANDS, analyse, parse_components, parse_device_policy, parse_packages, report_lines, scan
+
+SNAPSHOT = ind.load(ind.shipped_path())
+COMMON_APPS_FILE = Path(__file__).parent / "data" / "common-uk-apps.txt"
+
+PLAY = "com.android.vending"
+POLICY_WITH_ADMIN = """\
+Current Device Policy Manager state:
+  Immutable state:
+    mHasFeature=true
+  Enabled Device Admins (User 0, provisioningState: 0):
+    {admin}/.receiver.AdminReceiver:
+      uid=10234
+      testOnlyAdmin=false
+      policies:
+        force-lock
+        wipe-data
+  Device Owner: (none)
+"""
+POLICY_WITH_OWNER = """\
+Current Device Policy Manager state:
+  Device Owner:
+    admin=ComponentInfo{com.example.mdm/com.example.mdm.Receiver}
+    name=Example MDM
+  Enabled Device Admins (User 0, provisioningState: 3):
+    com.example.mdm/.Receiver:
+      uid=10111
+"""
+
+
+def outputs(packages: dict[str, str | None], *, policy: str = "Current Device Policy Manager state:\n",
+            accessibility: str = "null", notifications: str = "null", props: dict[str, str] | None = None,
+            su: str = "") -> dict[str, str]:
+    """What a phone's shell says to each of the scan's commands. ``packages`` maps a package name to its
+    installer (None: came with the phone, not a user app)."""
+    props = {"debuggable": "0", "build_tags": "release-keys", "boot_state": "green", **(props or {})}
+    system = {"com.android.settings": None, "com.google.android.gms": None, "com.android.systemui": None}
+    every = {**system, **packages}
+    return {
+        COMMANDS["packages"]: "".join(f"package:{p}  installer={i or 'null'}\n" for p, i in every.items()),
+        COMMANDS["third_party"]: "".join(f"package:{p}\n" for p, i in packages.items() if i is not None or p not in system),
+        COMMANDS["device_policy"]: policy,
+        COMMANDS["accessibility"]: accessibility + "\n",
+        COMMANDS["notifications"]: notifications + "\n",
+        COMMANDS["debuggable"]: props["debuggable"] + "\n",
+        COMMANDS["build_tags"]: props["build_tags"] + "\n",
+        COMMANDS["boot_state"]: props["boot_state"] + "\n",
+        COMMANDS["su"]: su,
+    }
+
+
+CLEAN = outputs({"com.whatsapp": PLAY, "bbc.iplayer.android": PLAY}, notifications="com.whatsapp/com.whatsapp.Notify")
+STALKERWARE = outputs(
+    {"com.whatsapp": PLAY, "com.systemservice": None},
+    policy=POLICY_WITH_ADMIN.format(admin="com.systemservice"),
+    accessibility="com.systemservice/com.systemservice.AccessService",
+    notifications="com.whatsapp/com.whatsapp.Notify:com.systemservice/.Listener",
+)
+WATCHWARE = outputs(
+    {"com.life360.android.safetymapd": PLAY, "com.example.cleaner": "com.android.packageinstaller"},
+    policy=POLICY_WITH_ADMIN.format(admin="com.example.cleaner"),
+)
+ROOTED = outputs({"com.topjohnwu.magisk": "com.android.packageinstaller"}, props={"boot_state": "orange"}, su="/system/bin/su\n")
+
+
+@pytest.fixture
+def private_env(tmp_path, monkeypatch):
+    """A HOME and TMPDIR of our own, to see that a scan leaves nothing in them; ADB_USB=0 so a scan here
+    never meets a real phone on this computer's USB."""
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANDROID_", "ADB_"))}
+    env.update(HOME=str(home), TMPDIR=str(tmp), ADB_USB="0", ADB_EMU="0", SAFETYHELPER_DATA_DIR=str(tmp_path / "data"))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr("tempfile.tempdir", None)
+    return env, home, tmp
+
+
+def our_adb_servers() -> list[int]:
+    """adb servers started the way AdbSession starts them (``adb nodaemon server``)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                argv = (proc / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if len(argv) >= 3 and argv[0].endswith(b"adb") and argv[1:3] == [b"nodaemon", b"server"]:
+                pids.append(int(proc.name))
+    return pids
+
+
+def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "safetyhelper", "phone", *args], env=env, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+# --------------------------------------------------------------------------- end to end, through real adb
+
+
+def test_a_phone_with_stalkerware(private_env):
+    env, home, tmp = private_env
+    with FakePhone(STALKERWARE) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial)
+    assert done.returncode == 1, done.stderr
+    out = done.stdout
+    assert "Found 1 known monitoring app:" in out
+    assert "TheTruthSpy (com.systemservice)" in out
+    assert "known spying app (stalkerware)" in out
+    assert "device admin app" in out and "read the screen" in out and "read every notification" in out
+    assert "Do not remove or turn off anything yet" in out
+    assert "Echap" in out and "CC BY 4.0" in out
+    assert "safe" not in out.lower().replace("safety", "")
+    assert phone.commands == list(COMMANDS.values())
+
+
+def test_a_phone_with_a_family_tracker_and_an_unknown_device_admin(private_env):
+    env, _home, _tmp = private_env
+    with FakePhone(WATCHWARE) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial, "--json")
+    assert done.returncode == 1, done.stderr
+    result = json.loads(done.stdout)
+    assert [(f["name"], f["kind"]) for f in result["found"]] == [("Life360", "watchware")]
+    access = {f["package"]: f for f in result["access"]}
+    assert access["com.example.cleaner"]["powers"] == ["device-admin"]
+    assert access["com.example.cleaner"]["installer"] == "com.android.packageinstaller"
+    assert result["root"] == [] and result["exit_code"] == 1
+    assert result["known"] == SNAPSHOT.android_apps and result["indicators_date"] == "2026-06-21"
+
+
+def test_a_clean_phone_is_never_called_safe(private_env):
+    env, _home, _tmp = private_env
+    with FakePhone(CLEAN) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert f"None of the {SNAPSHOT.android_apps} known monitoring apps was found." in out
+    assert "Some monitoring apps hide under other names" in out and "a specialist can look" in out
+    assert "safe" not in out.lower() and "clean" not in out.lower()
+    assert "com.whatsapp" in out  # notification access is shown, so she can check she knows it
+
+
+def test_signs_of_root_count_as_found(private_env):
+    env, _home, _tmp = private_env
+    with FakePhone(ROOTED) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial, "--json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["root"] == ["root-app:Magisk", "su", "unlocked"]
+
+
+def test_an_unauthorised_phone_says_tap_allow(private_env):
+    env, _home, _tmp = private_env
+    with FakePhone(CLEAN, authorised=False) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial)
+        assert phone.commands == []
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "tap Allow" in done.stderr and "Unlock the phone" in done.stderr
+
+
+def test_no_phone_and_more_than_one_phone(private_env):
+    env, _home, _tmp = private_env
+    done = run_cli(env, "scan", "--json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["state"] == "no-phone"
+    assert "No phone found" in done.stderr and "USB debugging" in done.stderr
+    with FakePhone(CLEAN) as one, FakePhone(CLEAN) as two, AdbSession() as session:
+        session.connect(one.serial)
+        session.connect(two.serial)
+        with pytest.raises(PhoneProblem) as raised:
+            scan(session, SNAPSHOT)
+        assert raised.value.state == "several"
+        assert "More than one phone" in str(raised.value)
+        assert scan(session, SNAPSHOT, one.serial).exit_code == 0  # --serial picks one
+        assert two.commands == []
+
+
+def test_a_phone_that_goes_away_during_the_scan(private_env):
+    with FakePhone(CLEAN) as phone, AdbSession() as session:
+        def unplug(done: int, total: int) -> None:
+            if done == 2:
+                phone.stop()
+
+        with pytest.raises(PhoneProblem) as raised:
+            scan(session, SNAPSHOT, phone.serial, progress=unplug)
+    assert raised.value.state in ("lost", "not-found")
+
+
+def test_a_scan_leaves_no_trace(private_env):
+    env, home, tmp = private_env
+    before = our_adb_servers()
+    with FakePhone(STALKERWARE) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial)
+    assert done.returncode == 1
+    assert list(home.iterdir()) == [], "nothing in HOME (no ~/.android/adbkey)"
+    assert list(tmp.iterdir()) == [], "nothing in the temp folder (no adb log, no private folder left)"
+    assert not (Path(env["SAFETYHELPER_DATA_DIR"])).exists()
+    assert our_adb_servers() == before, "the adb server the scan started is stopped"
+
+
+def test_quick_exit_cancels_a_scan_and_removes_its_folder(private_env):
+    with FakePhone(CLEAN) as phone:
+        session = AdbSession()
+        session.start()
+        folder = Path(session.home)
+        scan(session, SNAPSHOT, phone.serial)
+        assert (folder / ".android" / "adbkey").exists()  # adb's key went to the private folder
+        session.cancel()
+        assert not folder.exists()
+        with pytest.raises(PhoneProblem) as raised:
+            session.shell(phone.serial, "true")
+        assert raised.value.state == "cancelled"
+    assert our_adb_servers() == []
+
+
+def test_recall_every_package_in_the_snapshot_is_found_through_adb(private_env):
+    every = {p: None for p in sorted(SNAPSHOT.packages)}
+    with FakePhone(outputs(every)) as phone, AdbSession() as session:
+        result = scan(session, SNAPSHOT, phone.serial)
+    assert {f.package for f in result.found} == SNAPSHOT.packages
+    by_name = {(a.name, a.kind): a for a in SNAPSHOT.apps}
+    assert all(f.package in by_name[(f.name, f.kind)].packages for f in result.found), "each named by an app that lists it"
+    assert len({f.name for f in result.found}) >= SNAPSHOT.android_apps - 5  # a few apps share package names
+
+
+# --------------------------------------------------------------------------- matching, without adb
+
+
+def analysed(said: dict[str, str]):
+    """analyse() of a fake phone's outputs (keyed by command) without going through adb."""
+    return analyse({key: said[command] for key, command in COMMANDS.items()}, SNAPSHOT)
+
+
+def test_no_false_positive_on_200_common_uk_apps():
+    lines = COMMON_APPS_FILE.read_text().splitlines()
+    COMMON_APPS = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert len(COMMON_APPS) == len(set(COMMON_APPS)) == 200
+    result = analysed(outputs({p: PLAY for p in COMMON_APPS}))
+    assert result.found == [] and result.root == [] and result.exit_code == 0
+    assert result.user_apps == 200
+
+
+def test_matching_is_exact_never_by_prefix():
+    near = ["com.systemservice2", "com.systemservic", "org.com.systemservice", "com.fone.app", "com.guesthouse"]
+    assert analysed(outputs({p: PLAY for p in near})).found == []
+
+
+def test_a_package_in_both_lists_is_told_as_stalkerware():
+    both = [p for p in SNAPSHOT.packages
+            if {a.kind for a in SNAPSHOT.apps if p in a.packages} == {"stalkerware", "watchware"}]
+    assert both, "the June 2026 snapshot has packages in both files"
+    assert all(SNAPSHOT.match(p).kind == "stalkerware" for p in both)
+
+
+def test_parsers_read_what_phones_print():
+    assert parse_packages("package:a.b  installer=com.android.vending\r\npackage:c.d  installer=null\nnoise\n") == {
+        "a.b": PLAY, "c.d": ""}
+    assert parse_components("a.b/.X:c.d/c.d.Y\n") == {"a.b", "c.d"}
+    assert parse_components("null") == set()
+    owner = parse_device_policy(POLICY_WITH_OWNER)
+    assert owner["device-owner"] == {"com.example.mdm"} and owner["device-admin"] == {"com.example.mdm"}
+
+
+def test_adb_devices_lines():
+    found = parse_devices(
+        "List of devices attached\n"
+        "127.0.0.1:34839\tdevice product:fakeproduct model:Pixel_7 device:fakedevice transport_id:1\n"
+        "R58M12ABCDE\tunauthorized transport_id:2\n"
+        "emulator-5554\tno permissions (user in plugdev group; are your udev rules wrong?); see [http://x]\n\n"
+    )
+    assert [(d.serial, d.state) for d in found] == [
+        ("127.0.0.1:34839", "device"), ("R58M12ABCDE", "unauthorized"), ("emulator-5554", "no permissions")]
+
+
+def test_the_report_words():
+    found = analysed(STALKERWARE)
+    lines = report_lines(found)
+    assert lines[0] == "Found 1 known monitoring app:"
+    none = report_lines(analysed(CLEAN))
+    assert none[0] == f"None of the {SNAPSHOT.android_apps} known monitoring apps was found."
+    assert not any("safe" in line.lower() for line in none)
