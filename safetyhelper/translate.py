@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, TypeVar, Union
 
 from msgspec import Meta
 from msgspec.structs import replace
@@ -51,6 +51,7 @@ LOCALES = "locales"
 ENGLISH = "en"
 CATALOGUES = Path(__file__).resolve().parent / "locale"
 DOMAIN = "safetyhelper"
+GuideT = TypeVar("GuideT")
 
 
 # --------------------------------------------------------------------------- the overlay files' shape
@@ -95,6 +96,19 @@ class GuideWords(_Model):
     title: Title | None = None
     note: Note | None = None
     steps: StepsWords | None = None
+
+
+class CheckWords(GuideWords, kw_only=True):
+    id: Id
+    why: Why | None = None
+
+
+class PhoneCheckWords(_Model):
+    title: Title | None = None
+    intro: About | None = None
+    prepare: GuideWords | None = None
+    undo: GuideWords | None = None
+    check: tuple[CheckWords, ...] = ()
 
 
 class HelplineWords(_Model):
@@ -268,6 +282,16 @@ def _steps(f: _File, fld: tuple, english: tuple[Step, ...], words: StepsWords | 
     return tuple(out)
 
 
+def _guide(t: Translation, f: _File | None, fld: tuple, g: GuideT, w: GuideWords | None, where: str) -> GuideT:
+    """A guide table with its translated title, note and steps (English where ``w`` has none)."""
+    return replace(
+        g,
+        title=_field(t, g.title, w.title if w else None, f"{where}.title"),
+        note=_field(t, g.note, w.note if w else None, f"{where}.note"),
+        steps=_steps(f, (*fld, "steps"), g.steps, w.steps if w else None, t, where),
+    )
+
+
 def _field(t: Translation, english: str | None, word: str | None, where: str) -> str | None:
     if english is None:
         return None
@@ -352,14 +376,7 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
                     words[topic] = _check(f, value, GuideWords, (topic,))
             guides = []
             for g in p.guides:
-                w = words.get(g.topic)
-                where = f"{rel}: {g.topic}"
-                guides.append(replace(
-                    g,
-                    title=_field(t, g.title, w.title if w else None, f"{where}.title"),
-                    note=_field(t, g.note, w.note if w else None, f"{where}.note"),
-                    steps=_steps(f, (g.topic, "steps"), g.steps, w.steps if w else None, t, where),
-                ))
+                guides.append(_guide(t, f, (g.topic,), g, words.get(g.topic), f"{rel}: {g.topic}"))
             out.append(replace(p, guides=tuple(guides)))
         return tuple(out)
 
@@ -414,6 +431,28 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
                 for n, r in enumerate(plan.rule)
             ),
         )
+    phone = pack.phone_check
+    if phone is not None:
+        f, cw = _read(present["phone-check.toml"], PhoneCheckWords) if "phone-check.toml" in present else (None, None)
+        checks = {c.id: (n, c) for n, c in enumerate(cw.check)} if cw else {}
+        unknown = sorted(set(checks) - {c.id for c in phone.check})
+        if unknown:
+            raise f.fail(("check", checks[unknown[0]][0], "id"), f"unknown check {unknown[0]!r}: the English phone check has no such check")
+        translated = []
+        for c in phone.check:
+            n, w = checks.get(c.id, (None, None))
+            where = f"phone-check.toml: {c.id}"
+            c = _guide(t, f, ("check", n), c, w, where)
+            translated.append(replace(c, why=_field(t, c.why, w.why if w else None, f"{where}.why")))
+        phone = replace(
+            phone,
+            title=_field(t, phone.title, cw.title if cw else None, "phone-check.toml: title"),
+            intro=_field(t, phone.intro, cw.intro if cw else None, "phone-check.toml: intro"),
+            prepare=_guide(t, f, ("prepare",), phone.prepare, cw.prepare if cw else None, "phone-check.toml: prepare"),
+            undo=_guide(t, f, ("undo",), phone.undo, cw.undo if cw else None, "phone-check.toml: undo"),
+            check=tuple(translated),
+        )
+
     staff = pack.staff
     f, sw = _read(present["staff.toml"], StaffWords) if "staff.toml" in present else (None, None)
     if sw and sw.points is not None and len(sw.points) != len(staff.points):
@@ -426,7 +465,7 @@ def load_translation(pack: ContentPack, code: str) -> Translation:
     )
 
     t.pack = replace(
-        pack, english=pack, plan=plan, staff=staff, topics=tuple(topics), items=tuple(items), accounts=accounts, platforms=platforms, devices=devices,
+        pack, english=pack, plan=plan, staff=staff, phone_check=phone, topics=tuple(topics), items=tuple(items), accounts=accounts, platforms=platforms, devices=devices,
         helplines=tuple(lines), organisation=org,
         # Errors in the translated words name the translation's own files.
         files=tuple((name, str(present.get(name, path))) for name, path in pack.files),
