@@ -118,12 +118,19 @@ class AdbSession:
 
     def start(self) -> None:
         """Start our own adb server in the foreground (we hold its process, so we can always stop it)."""
-        self.server = subprocess.Popen(
-            [self.adb, "nodaemon", "server"], env=self.env, cwd=self.home,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
+        with self._lock:
+            if self._cancelled:
+                raise problem("cancelled")
+            try:
+                self.server = subprocess.Popen(
+                    [self.adb, "nodaemon", "server"], env=self.env, cwd=self.home,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                )
+            except OSError:
+                self.close()
+                raise problem("no-adb") from None
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.server is not None:
             if self.server.poll() is not None:
                 break
             try:

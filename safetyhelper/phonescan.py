@@ -40,22 +40,22 @@ PLAY_STORE = "com.android.vending"
 
 #: What each kind of access lets an app do, in plain words.
 POWERS = {
-    "device-owner": N_("manages the whole phone (device owner)"),
-    "profile-owner": N_("manages a work profile on the phone (profile owner)"),
-    "device-admin": N_("is a device admin app: it can lock the phone and may stop itself being removed"),
-    "accessibility": N_("can read the screen and act for you (accessibility)"),
-    "notifications": N_("can read every notification, and so messages as they arrive (notification access)"),
+    "device-owner": N_("It manages the whole phone (device owner)."),
+    "profile-owner": N_("It manages a work profile on the phone (profile owner)."),
+    "device-admin": N_("It is a device admin app: it can lock the phone and may stop itself being removed."),
+    "accessibility": N_("It can read the screen and act for you (accessibility)."),
+    "notifications": N_("It can read every notification, and so messages as they arrive (notification access)."),
 }
 KIND_WORDS = {
-    "stalkerware": N_("It is a known spying app (stalkerware): it can secretly send your messages, calls, photos or location to someone"),
-    "watchware": N_("It is a known family-tracking app: it can show someone where the phone is and what it does"),
+    "stalkerware": N_("It is a known spying app (stalkerware): it can secretly send your messages, calls, photos or location to someone."),
+    "watchware": N_("It is a known family-tracking app: it can show someone where the phone is and what it does."),
 }
 ROOT_WORDS = {
-    "root-app": N_("an app that gives full control of the phone is installed ({name})"),
-    "su": N_("the phone has a \u201csu\u201d program: it has been rooted"),
-    "debuggable": N_("the phone's system is a debug build (ro.debuggable=1)"),
-    "test-keys": N_("the phone's system is not signed by its maker (test-keys)"),
-    "unlocked": N_("the phone's bootloader is unlocked (verified boot: orange)"),
+    "root-app": N_("An app that gives full control of the phone is installed ({name})."),
+    "su": N_("The phone has a \u201csu\u201d program: it has been rooted."),
+    "debuggable": N_("The phone's system is a debug build (ro.debuggable=1)."),
+    "test-keys": N_("The phone's system is not signed by its maker (test-keys)."),
+    "unlocked": N_("The phone's bootloader is unlocked (verified boot: orange)."),
 }
 WARNING = N_(
     "Do not remove or turn off anything yet. Removing a monitoring app can tell the person who put it there, "
@@ -237,7 +237,7 @@ def finding_lines(f: Finding) -> list[str]:
         lines.append("  " + _(KIND_WORDS[f.kind]))
     if f.from_outside_store:
         lines.append("  " + _("It was not installed from the Play Store."))
-    lines.extend("  " + _("It {power}.").format(power=_(POWERS[p])) for p in f.powers)
+    lines.extend("  " + _(POWERS[p]) for p in f.powers)
     return lines
 
 

@@ -63,6 +63,8 @@ class Session:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     #: The plan's question id -> "yes", "no" or "unsure" (a question not answered is left out).
     answers: dict[str, str] = field(default_factory=dict)
+    #: The phone check's check id -> outcome (phone-check.toml).
+    phone_checks: dict[str, Outcome] = field(default_factory=dict)
     #: The day the session started (the case note gives the date only).
     started: dt.date = field(default_factory=dt.date.today)
     #: Goes up at every wipe, so work started before a quick exit can tell it must not finish.
@@ -105,6 +107,13 @@ class Session:
     def outcome(self, item_id: str) -> Outcome | None:
         return self.outcomes.get(item_id)
 
+    def record_check(self, check_id: str, outcome: Outcome) -> None:
+        """Record how one check of "Is something watching this phone?" went."""
+        phone = self.pack.phone_check
+        if phone is None or not any(c.id == check_id for c in phone.check):
+            raise ValueError(f"unknown phone check: {check_id}")
+        self.phone_checks[check_id] = outcome
+
     def guides_for(self, item: Item) -> list[GuideStep]:
         """The chosen platforms' and devices' guides for this item's topics, in order."""
         out = []
@@ -140,7 +149,7 @@ class Session:
 
     @property
     def is_empty(self) -> bool:
-        return not self.chosen and not self.outcomes and not self.general and not self.answers
+        return not self.chosen and not self.outcomes and not self.general and not self.answers and not self.phone_checks
 
     def wipe(self) -> None:
         """Forget everything about this session."""
@@ -148,6 +157,7 @@ class Session:
         self.general.clear()
         self.outcomes.clear()
         self.answers.clear()
+        self.phone_checks.clear()
         self.started = dt.date.today()
         self.generation += 1
 
@@ -178,6 +188,13 @@ class Session:
         for item in self.items:
             o = self.outcomes.get(item.id)
             lines.append(_("- {item}: {outcome}.").format(item=item.title, outcome=o.label if o else _("not covered")))
+        phone = self.pack.phone_check
+        if phone is not None and self.phone_checks:
+            lines.append(_("Phone check:"))
+            lines += [
+                _("- {item}: {outcome}.").format(item=c.title, outcome=self.phone_checks[c.id].label)
+                for c in phone.check if c.id in self.phone_checks
+            ]
         put_off = [i.title for i in self.items if self.outcomes.get(i.id) is Outcome.NOT_NOW]
         if put_off:
             lines.append(_("Put off because a change could be noticed: {items}.").format(items="; ".join(put_off)))

@@ -88,7 +88,7 @@ def test_a_discreet_sheet_tells_nothing_in_any_language(tmp_path, code):
         assert word not in low, word
 
 
-SOURCES = ["sheet.py", "translate.py", "session.py", "plan.py", *sorted(
+SOURCES = ["sheet.py", "translate.py", "session.py", "plan.py", "adb.py", "phonescan.py", *sorted(
     str(p.relative_to(CATALOGUES.parent)) for p in (CATALOGUES.parent / "tui").rglob("*.py"))]
 
 

@@ -36,22 +36,39 @@ class GuideCommands(Provider):
             out.append((_("Other guide: {title}").format(title=g.title), g.about, g.title, g.url))
         return out
 
+    def _phone_checks(self) -> list[tuple[str, str, partial]]:
+        """(what the palette lists, its help line, what it opens) for the guided phone check of each phone."""
+        from safetyhelper.tui.screens.phone import open_phone_check
+
+        phone = self.app.pack.phone_check
+        if phone is None:
+            return []
+        return [
+            (_("Check this phone: {device}").format(device=d.name), phone.title, partial(open_phone_check, self.app, d.id))
+            for d in self.app.pack.devices if phone.for_device(d.id)
+        ]
+
+    def _all(self) -> list[tuple[str, str, partial]]:
+        return self._phone_checks() + [
+            (name, help, partial(self._open, title, url)) for name, help, title, url in self._commands()
+        ]
+
     def _open(self, title: str, url: str) -> None:
         from safetyhelper.tui.screens.qr import QRScreen
 
         self.app.push_screen(QRScreen([(title, url)]))
 
     async def discover(self) -> Hits:
-        for name, help, title, url in self._commands():
+        for name, help, then in self._all():
             # Content, never markup: names and titles come from content files.
-            yield DiscoveryHit(Content(name), partial(self._open, title, url), help=Content(help))
+            yield DiscoveryHit(Content(name), then, help=Content(help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help, title, url in self._commands():
+        for name, help, then in self._all():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, _highlight(matcher, name), partial(self._open, title, url), help=Content(help))
+                yield Hit(score, _highlight(matcher, name), then, help=Content(help))
 
 
 def _highlight(matcher, name: str) -> Content:

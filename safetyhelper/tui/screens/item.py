@@ -138,6 +138,8 @@ class ItemBody(Widget):
                     if self.planned is not None and self.planned.not_now:
                         yield Static(_("“Not now” is offered first: a change here could be noticed."), markup=False, classes="muted")
                     yield Static(self.item.why, markup=False, classes="why")
+                    if ItemScreen.PHONE_TOPIC in self.item.topics and self.session.pack.phone_check is not None:
+                        yield Static(_("Press p to check, one step at a time, whether something is watching the phone."), classes="plan-reason")
                     yield Static(_("What to do"), classes="subheading")
                     yield StepList(self.item.steps, numbered=False)
                     hint = _("Use the tabs above for each app's steps.") if self.session.chosen else _("No apps or phones were picked.")
@@ -252,6 +254,7 @@ class ItemScreen(Screen):
         ("n", "next", N_("Next")),
         ("b", "back", N_("Back")),
         ("q", "qr", N_("QR code")),
+        ("p", "phone_check", N_("Check this phone")),
         Binding("down", "scroll('down')", N_("Scroll"), key_display="↑↓"),
         Binding("up", "scroll('up')", N_("Scroll up"), show=False),
         Binding("pagedown", "scroll('page_down')", N_("Page down"), show=False),
@@ -340,6 +343,21 @@ class ItemScreen(Screen):
         self.holder.current = f"item-{index}"
         self.tabs.query_one(Tabs).focus()
         self._offer_not_now()
+        self.refresh_bindings()
+
+    #: The topic whose item offers the guided phone check.
+    PHONE_TOPIC = "phone"
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "phone_check":
+            return self.PHONE_TOPIC in self.item.topics and self.app.pack.phone_check is not None
+        return True
+
+    def action_phone_check(self) -> None:
+        from safetyhelper.tui.screens.phone import open_phone_check
+
+        if self.check_action("phone_check", ()):
+            open_phone_check(self.app)
 
     def action_tab(self, step: int) -> None:
         for tabs in self.tabs.query(Tabs):

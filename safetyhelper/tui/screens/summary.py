@@ -53,6 +53,14 @@ class SummaryScreen(Screen):
                 label = outcome.label if outcome else _("Not covered")
                 line = _("{item}: {outcome}").format(item=item.title, outcome=label)
                 yield Static(line, markup=False, classes=f"outcome {outcome.value if outcome else 'none'}")
+            phone = self.app.pack.phone_check
+            if phone is not None and session.phone_checks:
+                yield Static(_("Phone check"), classes="subheading")
+                for check in phone.check:
+                    outcome = session.phone_checks.get(check.id)
+                    if outcome is not None:
+                        line = _("{item}: {outcome}").format(item=check.title, outcome=outcome.label)
+                        yield Static(line, markup=False, classes=f"outcome {outcome.value}")
             home = session.to_take_home()
             if home:
                 yield Static(_("To take home"), classes="subheading")
