@@ -178,7 +178,8 @@ class AdbSession:
             devices = self.devices()
             if serial is not None:
                 devices = [d for d in devices if d.serial == serial]
-            pending = any(d.state in ("connecting", "authorizing", "offline") for d in devices) or not devices
+            # A phone just plugged in may take a moment to show; a phone named by --serial is there or not.
+            pending = any(d.state in ("connecting", "authorizing", "offline") for d in devices) or (not devices and serial is None)
             if not pending or time.monotonic() >= deadline:
                 break
             time.sleep(0.1)

@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "links":
             return links_cli.run(args, override)
         if args.command == "phone":
-            return phone_cli.run(args)
+            return phone_cli.run(args, override)
         if cfg.kiosk and not cfg.pin_hash:
             raise UsageError("kiosk mode needs a staff PIN first: run 'safetyhelper config set-pin'")
         if cfg.kiosk and not args.kiosk_child:
@@ -246,6 +246,7 @@ def content_check(override: str | None) -> int:
     translations = load_translations(pack)  # a broken translation is one line, before anything is printed
     print(summary(pack))
     print("\n".join(translation_lines(translations)))
+    print("  " + phone_cli.indicators_status())
     stale = pack.stale_links()
     if stale:
         print(f"warning: {len(stale)} guide(s) checked more than {STALE_AFTER_DAYS} days ago:")

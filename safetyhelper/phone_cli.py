@@ -40,7 +40,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return phone
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, override: str | None = None) -> int:
     from safetyhelper import indicators as ind
     from safetyhelper.adb import PhoneProblem
 
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             print(indicator_line(ind.load()))
             return 0
-        return scan_command(args, ind.load())
+        return scan_command(args, ind.load(), override)
     except ind.IndicatorError as exc:
         print(f"safetyhelper: indicators: {exc}", file=sys.stderr)
         return EXIT_NO_PHONE
@@ -70,7 +70,30 @@ def indicator_line(found) -> str:
             f"list of {found.date.isoformat()} ({where}); Echap stalkerware-indicators, CC BY 4.0")
 
 
-def scan_command(args: argparse.Namespace, indicators) -> int:
+def indicators_status() -> str:
+    """The line `content check` prints about the indicator list: its date, or what is wrong with it."""
+    from safetyhelper import indicators as ind
+
+    try:
+        return indicator_line(ind.load())
+    except ind.IndicatorError as exc:
+        return f"warning: known monitoring apps: {exc} (run: safetyhelper phone indicators update)"
+
+
+def undo_lines(override: str | None) -> list[str]:
+    """The steps that undo what the scan needed on the phone (phone-check.toml), as plain text."""
+    from safetyhelper.content import load_content
+    from safetyhelper.translate import NOTICE_PREFIX, _
+
+    undo = load_content(override).phone_check.undo
+    lines = ["", undo.title + ":"]
+    for n, step in enumerate(undo.steps, 1):
+        notice = f" ({_(NOTICE_PREFIX).strip()} {step.warning})" if step.warning else ""
+        lines.append(f"{n}. {step.text}{notice}")
+    return lines
+
+
+def scan_command(args: argparse.Namespace, indicators, override: str | None = None) -> int:
     from safetyhelper.adb import AdbSession
     from safetyhelper.phonescan import report_lines, scan
 
@@ -79,5 +102,5 @@ def scan_command(args: argparse.Namespace, indicators) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print("\n".join(report_lines(result)))
+        print("\n".join(report_lines(result) + undo_lines(override)))
     return EXIT_FOUND if result.exit_code else 0

@@ -59,3 +59,5 @@ def _own_state_folder(tmp_path_factory, monkeypatch):
     """Every test has its own state folder (the kiosk's PIN lockout and crash log live there), so no test
     reads or writes the developer's own."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    # ... and its own data folder: an updated indicator list (phone indicators update) lives there.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))

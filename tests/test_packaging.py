@@ -65,6 +65,8 @@ def test_wheel_ships_the_content_pack(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Content pack OK" in result.stdout
+    # The indicator snapshot ships inside the package (content check names its date).
+    assert "known monitoring apps: 156 (641 package names), list of 2026-06-21 (shipped snapshot)" in result.stdout
     where = subprocess.run(
         [str(py), "-c", "import safetyhelper.content as c; print(c.shipped_content_dir())"],
         capture_output=True, text=True, cwd=work, check=True,

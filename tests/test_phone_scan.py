@@ -301,3 +301,13 @@ def test_the_report_words():
     none = report_lines(analysed(CLEAN))
     assert none[0] == f"None of the {SNAPSHOT.android_apps} known monitoring apps was found."
     assert not any("safe" in line.lower() for line in none)
+
+
+@pytest.mark.parametrize("serial", ["bad\x1b[31m:x\n", "9" * 5000, "127.0.0.1:99999999999999999999", ":"])
+def test_a_bad_serial_is_one_line(private_env, serial):
+    env, home, tmp = private_env
+    done = run_cli(env, "scan", "--serial", serial)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "That phone is not connected" in done.stderr
+    assert list(home.iterdir()) == [] and list(tmp.iterdir()) == []
