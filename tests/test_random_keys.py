@@ -37,16 +37,21 @@ def nowhere_to_write(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("ADB_USB", "0")  # a cable scan reached by chance never meets a real phone
+    monkeypatch.setenv("ADB_EMU", "0")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
 
 
-async def drive(app, seed: int) -> set[str]:
-    """Press random keys; return the names of the screens the run saw."""
+async def drive(app, seed: int, first=None) -> set[str]:
+    """Press random keys (after ``first(app)``, if given); return the names of the screens the run saw."""
     rng = random.Random(seed)
     keys = {**KEYS, **(QUIT_KEYS if app.kiosk else {})}
     names, weights = list(keys), list(keys.values())
     async with app.run_test(size=(rng.choice([80, 100, 120]), rng.choice([24, 30, 40]))) as pilot:
+        if first is not None:
+            first(app)
+            await pilot.pause()
         pressed = 0
         seen: set[str] = set()
         while pressed < PRESSES and app.is_running:
@@ -102,6 +107,16 @@ async def test_random_keys_never_crash_the_kiosk():
     for seed in (11, 12, 13):
         seen |= await drive(make_app(PACK, printer="safetyhelper-no-such-printer", kiosk=True, pin_hash=PIN_HASH), seed)
     assert {"ItemScreen", "Palette", "PinDialog"} <= seen, sorted(seen)
+
+
+async def test_random_keys_in_the_phone_check_and_cable_scan_never_crash():
+    from safetyhelper.tui.screens.phone import ScanScreen, open_phone_check
+
+    seen: set[str] = set()
+    for seed, first in ((21, lambda app: open_phone_check(app, "android")), (22, lambda app: open_phone_check(app, "iphone")),
+                        (23, lambda app: app.push_screen(ScanScreen()))):
+        seen |= await drive(make_app(PACK, printer="safetyhelper-no-such-printer"), seed, first)
+    assert {"PhoneCheckScreen", "ScanScreen"} <= seen, sorted(seen)
 
 
 PIN_HASH = hash_pin("97531864")
