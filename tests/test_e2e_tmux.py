@@ -57,7 +57,8 @@ def tmux(tmp_path):
     subprocess.run(
         ["tmux", "-L", t.sock, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "40", cmd],
         check=True,
-        env={**env, "TERM": "xterm-256color", "HOME": str(tmp_path)},
+        # ADB_USB=0: a cable scan started here never meets a real phone on this machine.
+        env={**env, "TERM": "xterm-256color", "HOME": str(tmp_path), "ADB_USB": "0", "ADB_EMU": "0"},
     )
     t.marker = marker
     yield t
@@ -89,6 +90,33 @@ def test_a_session_in_a_real_terminal_ending_with_quick_exit(tmux):
         time.sleep(0.1)
     assert tmux.marker.read_text().strip() == "0"
     assert list(tmux.tmp.iterdir()) == [tmux.marker]  # nothing of the session reached disk
+
+
+def test_the_phone_check_and_a_cable_scan_with_no_phone_in_a_real_terminal(tmux):
+    from test_phone_scan import our_adb_servers
+
+    adb_folders = lambda: set(Path("/tmp").glob("safetyhelper-adb-*"))  # noqa: E731
+    before = adb_folders()
+    tmux.wait_for("Start a new session")
+    tmux.keys("C-p")
+    tmux.wait_for("🔎")
+    tmux.run("send-keys", "-t", "e2e", "-l", "check this phone android")
+    tmux.wait_for("Check this phone: Android phone")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Before you start")
+    assert "Do not remove or turn off anything yet" in " ".join(screen.split())
+    tmux.keys("n", "1")
+    tmux.wait_for("Check 1 of")
+    tmux.keys("c")
+    tmux.wait_for("Scan an Android phone with a USB cable")
+    tmux.keys("s")
+    screen = tmux.wait_for("No phone found", timeout=20)
+    assert "safe" not in screen.lower().replace("safety", "")
+    tmux.keys("Escape")
+    screen = tmux.wait_for("Start a new session", gone="No phone found")
+    assert "Android" not in screen
+    assert our_adb_servers() == [] and adb_folders() == before
+    assert list(tmux.tmp.iterdir()) == [] or list(tmux.tmp.iterdir()) == [tmux.marker]
 
 
 def test_no_case_note_in_any_tmux_buffer_with_set_clipboard_on(tmp_path):
