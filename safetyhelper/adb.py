@@ -6,13 +6,15 @@ the foreground on a free loopback port (so it never meets, or stops, an adb serv
 close stops that server and removes the folder. Nothing adb prints is logged.
 
 The key is new each time, so the phone asks "Allow USB debugging?" each time: that is the price of keeping
-nothing here. The phone keeps the key it allowed; the undo steps (phone-check.toml) revoke it.
+nothing here. Allowed without "Always allow from this computer" (the prepare steps say so), the phone does
+not keep the key either; the undo steps revoke the list only if it was ticked (the list can be evidence).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -38,8 +40,10 @@ class PhoneProblem(Exception):
 #: state -> what to tell the caseworker (one line each, plain words).
 PROBLEMS = {
     "no-adb": N_("This computer cannot scan phones: the adb program is not installed. Ask your admin (Debian: apt install adb)."),
+    "adb-failed": N_("adb did not start on this computer. Try again; if it keeps failing, ask your admin."),
     "no-phone": N_("No phone found. Connect the phone with a USB cable that carries data, unlock it, and check that USB debugging is on."),
-    "unauthorised": N_("The phone has not allowed this computer yet. Unlock the phone. Look for \u201cAllow USB debugging?\u201d and tap Allow."),
+    "unauthorised": N_("The phone has not allowed this computer. Unlock the phone. Look for \u201cAllow USB debugging?\u201d and tap Allow, then try again."),
+    "waiting": N_("Now look at the phone: unlock it. When it asks \u201cAllow USB debugging?\u201d, tap Allow."),
     "offline": N_("The phone is connected but not answering. Unplug the cable, unlock the phone, and plug it in again."),
     "several": N_("More than one phone is connected. Unplug the others, or choose one with --serial."),
     "not-found": N_("That phone is not connected. Check the cable, or run without --serial to find it."),
@@ -84,26 +88,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class AdbSession:
-    """A private adb: its own folder and its own server, both gone after ``close`` (use it with ``with``)."""
+def private_parent() -> str | None:
+    """Where the private folder goes: the user's runtime folder (in memory, emptied at logout) when there is
+    one, else the system's temporary folder."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isdir(runtime) and os.access(runtime, os.W_OK | os.X_OK):
+        return runtime
+    return None
 
-    def __init__(self, adb: str | None = None, *, timeout: float = 30.0):
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """The adb server gets SIGKILL if this process dies first (Linux), so it cannot outlive a crash."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+try:  # looked up before any fork: the child only calls it
+    import ctypes
+
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+class AdbSession:
+    """A private adb: its own folder and its own server, both gone after ``close`` (use it with ``with``).
+
+    Clients reach the server only through ADB_SERVER_SOCKET, with which adb never starts a server of its
+    own: if ours is gone, a command fails instead of leaving a new server behind."""
+
+    #: How long to wait for the person to unlock the phone and tap Allow.
+    ALLOW_SECONDS = 90.0
+
+    def __init__(self, adb: str | None = None, *, timeout: float = 30.0, allow_seconds: float | None = None):
         found = adb or os.environ.get("SAFETYHELPER_ADB") or shutil.which("adb")
         if not found or not shutil.which(found):
             raise problem("no-adb")
         self.adb = found
         self.timeout = timeout
-        self.home = tempfile.mkdtemp(prefix="safetyhelper-adb-")  # mode 0700
+        if allow_seconds is not None:
+            self.ALLOW_SECONDS = allow_seconds
+        self.home = tempfile.mkdtemp(prefix="safetyhelper-adb-", dir=private_parent())  # mode 0700
         self.port = _free_port()
-        self.env = {
+        base = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C", "LC_ALL": "C",
             "HOME": self.home, "ANDROID_USER_HOME": os.path.join(self.home, ".android"),
             "ANDROID_SDK_HOME": self.home, "ANDROID_EMULATOR_HOME": self.home, "TMPDIR": self.home,
-            "ANDROID_ADB_SERVER_PORT": str(self.port), "ANDROID_ADB_LOG_PATH": os.path.join(self.home, "adb.log"),
+            "ANDROID_ADB_LOG_PATH": os.path.join(self.home, "adb.log"),
             "ADB_MDNS": "0",  # no looking for phones on the network: only the cable (or --serial HOST:PORT)
         }
         # Tests set ADB_USB=0 and ADB_EMU=0 so a scan of a fake phone never meets a real one.
-        self.env.update({k: os.environ[k] for k in ("ADB_USB", "ADB_EMU") if k in os.environ})
+        base.update({k: os.environ[k] for k in ("ADB_USB", "ADB_EMU") if k in os.environ})
+        self.server_env = {**base, "ANDROID_ADB_SERVER_PORT": str(self.port)}
+        self.env = {**base, "ADB_SERVER_SOCKET": f"tcp:127.0.0.1:{self.port}"}
         self._lock = threading.Lock()
         self._running: subprocess.Popen | None = None
         self._cancelled = False
@@ -118,38 +155,45 @@ class AdbSession:
 
     def start(self) -> None:
         """Start our own adb server in the foreground (we hold its process, so we can always stop it)."""
-        with self._lock:
-            if self._cancelled:
-                raise problem("cancelled")
-            try:
-                self.server = subprocess.Popen(
-                    [self.adb, "nodaemon", "server"], env=self.env, cwd=self.home,
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                )
-            except OSError:
-                self.close()
-                raise problem("no-adb") from None
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and self.server is not None:
-            if self.server.poll() is not None:
-                break
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.02)
-        self.close()
-        raise problem("no-adb")
+        try:
+            with self._lock:
+                if self._cancelled:
+                    raise problem("cancelled")
+                try:
+                    server = subprocess.Popen(
+                        [self.adb, "nodaemon", "server"], env=self.server_env, cwd=self.home,
+                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        start_new_session=True, preexec_fn=_die_with_parent,
+                    )
+                except OSError:
+                    raise problem("adb-failed") from None
+                self.server = server
+            deadline = time.monotonic() + 10
+            while server.poll() is None and time.monotonic() < deadline:
+                if self._cancelled:
+                    raise problem("cancelled")
+                try:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                    return
+                except OSError:
+                    time.sleep(0.02)
+            raise problem("adb-failed")
+        except BaseException:
+            self.close()
+            raise
 
     def run(self, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
         """Run one adb command against our server; its output stays in memory."""
         with self._lock:
             if self._cancelled:
                 raise problem("cancelled")
-            proc = subprocess.Popen(
-                [self.adb, *args], env=self.env, cwd=self.home, stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
-            )
+            try:
+                proc = subprocess.Popen(
+                    [self.adb, *args], env=self.env, cwd=self.home, stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                )
+            except OSError:
+                raise problem("adb-failed") from None
             self._running = proc
         try:
             out, err = proc.communicate(timeout=timeout or self.timeout)
@@ -170,17 +214,25 @@ class AdbSession:
         """Reach a phone over the network (``adb connect HOST:PORT``); tests use this for a fake phone."""
         self.run("connect", address, timeout=15)
 
-    def choose(self, serial: str | None = None, *, wait: float = 3.0) -> str:
+    def choose(self, serial: str | None = None, *, wait: float = 3.0, waiting=None) -> str:
         """The serial of the one phone ready to scan, or PhoneProblem saying what to do. Waits up to
-        ``wait`` seconds for a phone that is still connecting."""
-        deadline = time.monotonic() + wait
+        ``wait`` seconds for a phone that is still connecting, and up to ALLOW_SECONDS for the person to
+        unlock the phone and tap Allow (``waiting(message)`` is called while it waits, to say so)."""
+        start = time.monotonic()
         while True:
             devices = self.devices()
             if serial is not None:
                 devices = [d for d in devices if d.serial == serial]
+            waited = time.monotonic() - start
+            if len(devices) == 1 and devices[0].state in ("unauthorized", "authorizing") and waited < self.ALLOW_SECONDS:
+                if waiting is not None:
+                    message = PROBLEMS["waiting"]
+                    waiting(_(message))
+                time.sleep(0.25)
+                continue
             # A phone just plugged in may take a moment to show; a phone named by --serial is there or not.
-            pending = any(d.state in ("connecting", "authorizing", "offline") for d in devices) or (not devices and serial is None)
-            if not pending or time.monotonic() >= deadline:
+            pending = any(d.state in ("connecting", "offline") for d in devices) or (not devices and serial is None)
+            if not pending or waited >= wait:
                 break
             time.sleep(0.1)
         if not devices:
@@ -192,30 +244,40 @@ class AdbSession:
             raise problem(_STATE_PROBLEM.get(device.state, "offline"))
         return device.serial
 
-    def shell(self, serial: str, command: str) -> str:
-        """The output of a shell command on the phone. PhoneProblem if the phone went away."""
+    def shell(self, serial: str, command: str, *, may_fail: bool = False) -> str:
+        """The output of a shell command on the phone. PhoneProblem if the phone went away, or if the
+        command failed (unless ``may_fail``): a failed read must never look like "nothing found"."""
         done = self.run("-s", serial, "shell", command)
-        if done.returncode != 0 and not done.stdout:
+        if done.returncode != 0:
             said = (done.stderr or "").lower()
             if "unauthorized" in said:
                 raise problem("unauthorised")
             if "not found" in said and "device" in said:
                 raise problem("not-found")
-            if "offline" in said or "closed" in said or "no devices" in said:
+            if not may_fail:
                 raise problem("lost")
         return done.stdout
 
     def cancel(self) -> None:
-        """Stop at once (quick exit): no new command runs, the running one is killed, then ``close``."""
-        self._cancelled = True
-        running = self._running
-        if running is not None and running.poll() is None:
-            running.kill()
-        self.close()
+        """Stop at once (quick exit), from any thread: no new command starts, the running one and our
+        server are killed (no waiting on adb), and the folder is removed."""
+        with self._lock:
+            self._cancelled = True
+            running, server = self._running, self.server
+        for proc in (running, server):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+        if server is not None:
+            try:
+                server.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        shutil.rmtree(self.home, ignore_errors=True)
 
     def close(self) -> None:
         """Stop our adb server and remove the private folder (the adb key and anything adb wrote)."""
-        server, self.server = self.server, None
+        with self._lock:
+            server, self.server = self.server, None
         if server is not None:
             if server.poll() is None:
                 try:

@@ -141,14 +141,26 @@ def _package_name(text: str) -> bool:
 
 
 def load(path: Path | None = None) -> Indicators:
-    """The indicators in use: the user's updated copy if there is one and it reads, else the shipped
-    snapshot. A broken user copy raises IndicatorError (the update command can replace it)."""
-    if path is None:
-        user = user_path()
-        if os.path.lexists(user):
-            return _read(user, origin=str(user))
-        path = shipped_path()
-    return _read(path, origin="shipped" if path == shipped_path() else str(path))
+    """The indicators in use: the user's updated copy if there is one and it is not older than the shipped
+    snapshot (a newer release may ship a newer one), else the shipped snapshot. A broken user copy raises
+    IndicatorError (``content check`` and ``phone indicators show`` say so; the update replaces it)."""
+    if path is not None:
+        return _read(path, origin="shipped" if path == shipped_path() else str(path))
+    shipped = _read(shipped_path(), origin="shipped")
+    user = user_path()
+    if not os.path.lexists(user):
+        return shipped
+    mine = _read(user, origin=str(user))
+    return mine if mine.date >= shipped.date else shipped
+
+
+def load_for_scan() -> tuple[Indicators, str | None]:
+    """The indicators for a scan, and a warning when the user's copy is broken: the scan then uses the
+    shipped snapshot rather than not running at all."""
+    try:
+        return load(), None
+    except IndicatorError as exc:
+        return load(shipped_path()), f"{exc}; using the list shipped with safetyhelper"
 
 
 def _read(path: Path, origin: str) -> Indicators:

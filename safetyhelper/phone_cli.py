@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+from safetyhelper.indicators import CREDIT
+
 EXIT_FOUND = 1
 EXIT_NO_PHONE = 2
 
@@ -29,6 +31,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     scan.add_argument("--serial", metavar="S", help="the phone to scan, when more than one is connected (HOST:PORT reaches one over the network)")
     scan.add_argument("--json", action="store_true", help="print JSON, for scripts")
+    scan.add_argument("--allow-wait", metavar="SECONDS", type=float, default=90.0,
+                      help="how long to wait for someone to unlock the phone and tap Allow (default 90)")
     indicators = phone_sub.add_parser("indicators", help="show or update the list of known monitoring apps")
     ind_sub = indicators.add_subparsers(dest="indicators_command", metavar="ACTION", required=True)
     ind_sub.add_parser("show", help="say which list is in use, its date and size")
@@ -53,7 +57,10 @@ def run(args: argparse.Namespace, override: str | None = None) -> int:
                 return 0
             print(indicator_line(ind.load()))
             return 0
-        return scan_command(args, ind.load(), override)
+        indicators, warning = ind.load_for_scan()
+        if warning:
+            print(f"safetyhelper: warning: {warning}", file=sys.stderr)
+        return scan_command(args, indicators, override)
     except ind.IndicatorError as exc:
         print(f"safetyhelper: indicators: {exc}", file=sys.stderr)
         return EXIT_NO_PHONE
@@ -67,7 +74,7 @@ def run(args: argparse.Namespace, override: str | None = None) -> int:
 def indicator_line(found) -> str:
     where = "shipped snapshot" if found.origin == "shipped" else f"updated copy {found.origin}"
     return (f"known monitoring apps: {found.android_apps} ({len(found.packages)} package names), "
-            f"list of {found.date.isoformat()} ({where}); Echap stalkerware-indicators, CC BY 4.0")
+            f"list of {found.date.isoformat()} ({where}); {CREDIT}")
 
 
 def indicators_status() -> str:
@@ -97,8 +104,15 @@ def scan_command(args: argparse.Namespace, indicators, override: str | None = No
     from safetyhelper.adb import AdbSession
     from safetyhelper.phonescan import report_lines, scan
 
-    with AdbSession() as session:
-        result = scan(session, indicators, args.serial)
+    said: list[str] = []
+
+    def waiting(message: str) -> None:
+        if not said:  # once: the wait goes on until Allow is tapped
+            said.append(message)
+            print(message, file=sys.stderr, flush=True)
+
+    with AdbSession(allow_seconds=max(0.0, min(args.allow_wait, 3600.0))) as session:
+        result = scan(session, indicators, args.serial, waiting=waiting)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     else:

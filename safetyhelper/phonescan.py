@@ -179,7 +179,7 @@ def root_signs(out: dict[str, str], packages: dict[str, str]) -> list[str]:
 def analyse(out: dict[str, str], indicators: Indicators) -> ScanResult:
     """What the outputs of COMMANDS show, matched against the indicators."""
     packages = parse_packages(out["packages"])
-    third_party = {p for p in parse_packages(out["third_party"])}
+    third_party = set(parse_packages(out["third_party"]))
     powers: dict[str, list[str]] = {}
     for power, names in parse_device_policy(out["device_policy"]).items():
         for package in names:
@@ -194,7 +194,10 @@ def analyse(out: dict[str, str], indicators: Indicators) -> ScanResult:
             sorted(powers.get(package, []), key=list(POWERS).index), packages.get(package, ""), package in third_party,
         )
 
-    found = [finding(p, app) for p in sorted(packages) if (app := indicators.match(p)) is not None]
+    # Every package the phone names: installed for this user, or holding access (a work profile's owner
+    # or another user's admin may not be in this user's list).
+    named = set(packages) | set(powers)
+    found = [finding(p, app) for p in sorted(named) if (app := indicators.match(p)) is not None]
     found.sort(key=lambda f: (f.kind != "stalkerware", f.name.lower()))
     known = {f.package for f in found}
     access = [finding(p, None) for p in sorted(powers) if p not in known]
@@ -205,15 +208,20 @@ def analyse(out: dict[str, str], indicators: Indicators) -> ScanResult:
     )
 
 
-def scan(session: AdbSession, indicators: Indicators, serial: str | None = None, *, progress=None) -> ScanResult:
+#: Commands that fail on a phone without what they look for (``command -v su`` on a phone not rooted).
+MAY_FAIL = {"su"}
+
+
+def scan(session: AdbSession, indicators: Indicators, serial: str | None = None, *, progress=None, waiting=None) -> ScanResult:
     """Scan the one connected phone (or ``serial``). PhoneProblem when there is no phone ready.
-    ``progress(done, total)`` is called after each command, for a screen to show."""
+    ``progress(done, total)`` is called after each command, and ``waiting(message)`` while the phone has
+    not yet allowed this computer, for a screen to show."""
     if serial is not None and ":" in serial:
         session.connect(serial)  # a phone reached over the network (and the fake phone in tests)
-    chosen = session.choose(serial)
+    chosen = session.choose(serial, waiting=waiting)
     out = {}
     for n, (key, command) in enumerate(COMMANDS.items(), 1):
-        out[key] = session.shell(chosen, command)
+        out[key] = session.shell(chosen, command, may_fail=key in MAY_FAIL)
         if progress is not None:
             progress(n, len(COMMANDS))
     if not out["packages"].strip():
@@ -254,7 +262,7 @@ def report_lines(result: ScanResult) -> list[str]:
             "None of the {n} known monitoring app was found.", "None of the {n} known monitoring apps was found.",
             result.known).format(n=result.known))
     if result.root:
-        lines.append(_("Signs that the phone's protections were taken off (rooted):"))
+        lines.append(_("Signs that the phone's own protections were changed (rooted, unlocked or a test build):"))
         lines.extend("  " + root_text(sign) for sign in result.root)
     if result.access:
         lines.append(_("Apps with strong access to the phone (check that you know each one):"))

@@ -81,6 +81,11 @@ class FakePhone:
     ``authorised=False`` makes a phone whose "Allow USB debugging?" prompt is never accepted: it answers
     the host's CNXN with AUTH tokens only, so adb lists it as ``unauthorized`` and refuses ``shell``.
 
+    ``allow_after`` (with ``authorised=False``): the person taps Allow that many seconds after the prompt
+    shows (when the host sends its public key); the phone then answers with CNXN, as a real one does.
+    ``delay``: seconds the phone takes before answering each shell command (a slow phone, for tests that
+    act while a scan is under way).
+
     ``banner_state`` is the first word of the device's CNXN banner: ``device``, ``recovery``,
     ``sideload``, ``bootloader`` (adb shows it in ``adb devices``).
     """
@@ -94,9 +99,15 @@ class FakePhone:
         banner_state: str = "device",
         product: str = "fakeproduct",
         device: str = "fakedevice",
+        allow_after: float | None = None,
+        delay: float = 0.0,
     ):
         self.outputs = dict(outputs)
         self.authorised = authorised
+        self.allow_after = allow_after
+        self.delay = delay
+        #: How many times the host offered a key the phone did not know (each shows the Allow prompt).
+        self.prompts = 0
         self.model = model
         self.banner_state = banner_state
         self.product = product
@@ -278,6 +289,10 @@ class FakePhone:
             # debugging?" prompt on a public key; this one never says yes.
             if not self.authorised and arg0 == AUTH_SIGNATURE:
                 self._send(conn, A_AUTH, AUTH_TOKEN, 0, os.urandom(20))
+            elif not self.authorised and arg0 == AUTH_RSAPUBLICKEY:
+                self.prompts += 1
+                if self.allow_after is not None:
+                    threading.Timer(self.allow_after, self._allow, (conn,)).start()
         elif not conn.online:
             return  # nothing but the handshake before CNXN
         elif command == A_OPEN:
@@ -296,6 +311,15 @@ class FakePhone:
             conn.streams.pop(arg1, None)
         # A_SYNC, A_STLS and anything unknown: ignored.
 
+    def _allow(self, conn: _Conn) -> None:
+        """The person tapped Allow: the phone accepts the key and connects."""
+        self.authorised = True
+        conn.online = True
+        try:
+            self._send(conn, A_CNXN, A_VERSION, MAX_PAYLOAD, self._banner())
+        except OSError:
+            pass
+
     def _open(self, conn: _Conn, remote_id: int, payload: bytes) -> None:
         service = payload.split(b"\0", 1)[0].decode("utf-8", "replace")
         self.services.append(service)
@@ -307,6 +331,8 @@ class FakePhone:
             self._send(conn, A_CLSE, 0, remote_id)
             return
         self.commands.append(cmd)
+        if self.delay:
+            self._stopping.wait(self.delay)
         data = self.output_for(cmd).encode("utf-8")
         size = conn.max_payload
         chunks = deque(data[i : i + size] for i in range(0, len(data), size))

@@ -10,13 +10,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from fakephone import FakePhone
 from safetyhelper import indicators as ind
-from safetyhelper.adb import AdbSession, PhoneProblem, parse_devices
+from safetyhelper.adb import AdbSession, PhoneProblem, parse_devices, private_parent
 from safetyhelper.phonescan import COMMANDS, analyse, parse_components, parse_device_policy, parse_packages, report_lines, scan
 
 SNAPSHOT = ind.load(ind.shipped_path())
@@ -34,7 +37,15 @@ Current Device Policy Manager state:
       policies:
         force-lock
         wipe-data
-  Device Owner: (none)
+"""
+POLICY_WITH_WORK_PROFILE = """\
+Current Device Policy Manager state:
+  Profile Owner (User 10):
+    admin=ComponentInfo{com.example.work/com.example.work.AdminReceiver}
+    name=Work profile
+  Enabled Device Admins (User 10, provisioningState: 3):
+    com.example.work/.AdminReceiver:
+      uid=1010234
 """
 POLICY_WITH_OWNER = """\
 Current Device Policy Manager state:
@@ -98,17 +109,25 @@ def private_env(tmp_path, monkeypatch):
 
 
 def our_adb_servers() -> list[int]:
-    """adb servers started the way AdbSession starts them (``adb nodaemon server``)."""
+    """Every adb server process on this machine: ours (``adb nodaemon server``) and any a client would
+    start by itself (``adb ... fork-server server``): a scan must leave neither."""
     pids = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
                 argv = (proc / "cmdline").read_bytes().split(b"\0")
-            except OSError:
+                state = (proc / "stat").read_text().split(") ", 1)[1][:1]
+            except (OSError, IndexError):
                 continue
-            if len(argv) >= 3 and argv[0].endswith(b"adb") and argv[1:3] == [b"nodaemon", b"server"]:
+            if argv and argv[0].endswith(b"adb") and b"server" in argv and state != "Z":
                 pids.append(int(proc.name))
     return pids
+
+
+def adb_folders() -> set[Path]:
+    """The private folders AdbSession makes (in the runtime folder, or the temp folder)."""
+    parents = {Path(private_parent() or tempfile.gettempdir()), Path(tempfile.gettempdir())}
+    return {p for parent in parents for p in parent.glob("safetyhelper-adb-*")}
 
 
 def run_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -169,15 +188,27 @@ def test_signs_of_root_count_as_found(private_env):
     assert json.loads(done.stdout)["root"] == ["root-app:Magisk", "su", "unlocked"]
 
 
-def test_an_unauthorised_phone_says_tap_allow(private_env):
+def test_an_unauthorised_phone_says_tap_allow_then_gives_up(private_env):
     env, _home, _tmp = private_env
     with FakePhone(CLEAN, authorised=False) as phone:
-        done = run_cli(env, "scan", "--serial", phone.serial)
-        assert phone.commands == []
+        done = run_cli(env, "scan", "--serial", phone.serial, "--allow-wait", "1")
+        assert phone.commands == [] and phone.prompts >= 1
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert "tap Allow" in done.stderr and "Unlock the phone" in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2 and "Traceback" not in done.stderr
+    assert lines[0].startswith("Now look at the phone") and "tap Allow" in lines[0]
+    assert "has not allowed this computer" in lines[1] and "tap Allow" in lines[1]
+
+
+def test_the_scan_waits_while_someone_unlocks_the_phone_and_taps_allow(private_env):
+    env, _home, _tmp = private_env
+    with FakePhone(STALKERWARE, authorised=False, allow_after=1.0) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial, "--allow-wait", "20")
+        assert phone.prompts >= 1 and phone.commands == list(COMMANDS.values())
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Now look at the phone")
+    assert "TheTruthSpy (com.systemservice)" in done.stdout
 
 
 def test_no_phone_and_more_than_one_phone(private_env):
@@ -210,28 +241,46 @@ def test_a_phone_that_goes_away_during_the_scan(private_env):
 
 def test_a_scan_leaves_no_trace(private_env):
     env, home, tmp = private_env
-    before = our_adb_servers()
+    before, folders = our_adb_servers(), adb_folders()
     with FakePhone(STALKERWARE) as phone:
         done = run_cli(env, "scan", "--serial", phone.serial)
     assert done.returncode == 1
+    assert adb_folders() == folders
     assert list(home.iterdir()) == [], "nothing in HOME (no ~/.android/adbkey)"
     assert list(tmp.iterdir()) == [], "nothing in the temp folder (no adb log, no private folder left)"
     assert not (Path(env["SAFETYHELPER_DATA_DIR"])).exists()
     assert our_adb_servers() == before, "the adb server the scan started is stopped"
 
 
-def test_quick_exit_cancels_a_scan_and_removes_its_folder(private_env):
-    with FakePhone(CLEAN) as phone:
+def test_cancel_from_another_thread_during_a_scan_stops_adb_and_removes_its_folder(private_env):
+    before = adb_folders()
+    outcome: list[object] = []
+    with FakePhone(STALKERWARE, delay=0.3) as phone:
         session = AdbSession()
-        session.start()
         folder = Path(session.home)
-        scan(session, SNAPSHOT, phone.serial)
-        assert (folder / ".android" / "adbkey").exists()  # adb's key went to the private folder
+
+        def scanning() -> None:
+            try:
+                with session:
+                    outcome.append(scan(session, SNAPSHOT, phone.serial))
+            except PhoneProblem as exc:
+                outcome.append(exc.state)
+
+        worker = threading.Thread(target=scanning)
+        worker.start()
+        end = time.monotonic() + 10
+        while not phone.commands and time.monotonic() < end:
+            time.sleep(0.02)
+        assert phone.commands, "the scan was under way"
+        assert (folder / ".android" / "adbkey").exists(), "adb's key went to the private folder"
+        assert our_adb_servers(), "our adb server was running"
+        started = time.monotonic()
         session.cancel()
-        assert not folder.exists()
-        with pytest.raises(PhoneProblem) as raised:
-            session.shell(phone.serial, "true")
-        assert raised.value.state == "cancelled"
+        took = time.monotonic() - started
+        worker.join(10)
+    assert outcome == ["cancelled"]
+    assert took < 1.5, "cancel does not wait on adb"
+    assert not folder.exists() and adb_folders() == before
     assert our_adb_servers() == []
 
 
@@ -260,6 +309,20 @@ def test_no_false_positive_on_200_common_uk_apps():
     result = analysed(outputs({p: PLAY for p in COMMON_APPS}))
     assert result.found == [] and result.root == [] and result.exit_code == 0
     assert result.user_apps == 200
+
+
+def test_a_known_app_holding_access_outside_this_users_list_is_still_found():
+    said = outputs({"com.whatsapp": PLAY}, policy=POLICY_WITH_WORK_PROFILE.replace("com.example.work", "com.systemservice"))
+    result = analysed(said)
+    assert [(f.package, f.name, f.powers) for f in result.found] == [
+        ("com.systemservice", "TheTruthSpy", ["profile-owner", "device-admin"])]
+    assert result.exit_code == 1
+
+
+def test_a_work_profile_owner_is_told_as_strong_access():
+    result = analysed(outputs({"com.whatsapp": PLAY}, policy=POLICY_WITH_WORK_PROFILE))
+    assert [(f.package, f.powers) for f in result.access] == [("com.example.work", ["profile-owner", "device-admin"])]
+    assert result.exit_code == 0
 
 
 def test_matching_is_exact_never_by_prefix():

@@ -16,7 +16,7 @@ from safetyhelper.tui.app import make_app
 from safetyhelper.tui.screens.item import ItemScreen
 from safetyhelper.tui.screens.phone import PhoneCheckScreen, ScanScreen, WhichPhone
 from safetyhelper.tui.screens.start import StartScreen
-from test_phone_scan import CLEAN, STALKERWARE, our_adb_servers
+from test_phone_scan import CLEAN, STALKERWARE, adb_folders, our_adb_servers
 from test_tui import pick
 from test_tui import visible_text as _screen
 
@@ -137,10 +137,6 @@ async def test_the_palette_opens_the_check_from_the_start_screen_and_quick_exit_
         assert app.session.is_empty and app.session.phone_checks == {}
 
 
-def adb_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("safetyhelper-adb-*")}
-
-
 async def wait_for(pilot, condition, seconds: float = 15) -> None:
     end = time.monotonic() + seconds
     while not condition() and time.monotonic() < end:
@@ -164,8 +160,8 @@ async def test_the_cable_scan_of_a_phone_with_stalkerware_shows_it_and_the_undo_
             assert "Do not remove or turn off anything yet" in shown
             assert "safe" not in shown.lower()
             assert "Something was found." in str(app.screen.query_one("#scan-status").render())
-            assert app.screen.query_one("#scan-after").display
-            assert PHONE.undo.title in visible_text(app) or app.screen.query_one("#scan-after").has_class("shown")
+            assert app.screen.query_one("#scan-after").has_class("shown"), "the undo steps show after a scan"
+            assert "Echap" in shown and "CC BY 4.0" in shown
     assert adb_folders() == before and our_adb_servers() == []
 
 
@@ -184,18 +180,34 @@ async def test_no_phone_is_said_plainly_and_the_scan_can_be_tried_again():
 async def test_quick_exit_during_a_scan_stops_adb_and_leaves_nothing():
     before = adb_folders()
     app = make_app(PACK)
-    with FakePhone(CLEAN) as phone:
+    with FakePhone(STALKERWARE, delay=0.3) as phone:
         async with app.run_test(size=(100, 32)) as pilot:
             app.push_screen(ScanScreen(serial=phone.serial))
             await pilot.pause()
             await pilot.press("s")
-            await pilot.pause(0.05)
+            await wait_for(pilot, lambda: len(phone.commands) >= 2)
+            assert phone.commands and our_adb_servers(), "the scan was under way"
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, StartScreen) and app.session.is_empty
-            end = time.monotonic() + 10
-            while (our_adb_servers() or adb_folders() - before) and time.monotonic() < end:
-                await pilot.pause(0.1)
-            assert "TheTruthSpy" not in visible_text(app)
+            await wait_for(pilot, lambda: not our_adb_servers() and adb_folders() == before)
+            await pilot.pause(1.5)  # the phone would have answered by now: nothing may show
+            assert "TheTruthSpy" not in visible_text(app) and isinstance(app.screen, StartScreen)
+        assert len(phone.commands) < 9, "the scan stopped part way"
     assert adb_folders() == before, "the private adb folder is removed"
     assert our_adb_servers() == [], "the adb server the scan started is stopped"
+
+
+async def test_the_screen_says_to_tap_allow_while_it_waits_then_scans():
+    app = make_app(PACK)
+    with FakePhone(CLEAN, authorised=False, allow_after=1.5) as phone:
+        async with app.run_test(size=(100, 32)) as pilot:
+            app.push_screen(ScanScreen(serial=phone.serial, allow_seconds=20))
+            await pilot.pause()
+            await pilot.press("s")
+            await wait_for(pilot, lambda: "Now look at the phone" in str(app.screen.query_one("#scan-status").render()), 10)
+            assert "tap Allow" in str(app.screen.query_one("#scan-status").render())
+            await wait_for(pilot, lambda: app.screen.result is not None)
+            assert app.screen.result.exit_code == 0
+            assert "None of the 156 known monitoring apps was found." in str(app.screen.query_one("#scan-result").render())
+    assert our_adb_servers() == []

@@ -235,7 +235,30 @@ class ItemBody(Widget):
         self.session.record(self.item.id, OUTCOMES[event.index])
 
 
-class ItemScreen(Screen):
+#: The arrow and page keys scroll the text on show (a screen with ScrollKeys says which in scroll_target).
+SCROLL_BINDINGS = [
+    Binding("down", "scroll('down')", N_("Scroll"), key_display="↑↓"),
+    Binding("up", "scroll('up')", N_("Scroll up"), show=False),
+    Binding("pagedown", "scroll('page_down')", N_("Page down"), show=False),
+    Binding("pageup", "scroll('page_up')", N_("Page up"), show=False),
+    Binding("home", "scroll('home')", N_("Top"), show=False),
+    Binding("end", "scroll('end')", N_("Bottom"), show=False),
+]
+
+
+class ScrollKeys:
+    """A screen whose arrow and page keys scroll its text at once (no animation: each key press draws)."""
+
+    def scroll_target(self) -> VerticalScroll | None:
+        raise NotImplementedError
+
+    def action_scroll(self, how: str) -> None:
+        target = self.scroll_target()
+        if target is not None:
+            getattr(target, f"scroll_{how}")(animate=False)
+
+
+class ItemScreen(ScrollKeys, Screen):
     SCOPED_CSS = False  # the rules name this screen's own ids
     DEFAULT_CSS = """
     #item-title { height: 1; }
@@ -255,12 +278,7 @@ class ItemScreen(Screen):
         ("b", "back", N_("Back")),
         ("q", "qr", N_("QR code")),
         ("p", "phone_check", N_("Check this phone")),
-        Binding("down", "scroll('down')", N_("Scroll"), key_display="↑↓"),
-        Binding("up", "scroll('up')", N_("Scroll up"), show=False),
-        Binding("pagedown", "scroll('page_down')", N_("Page down"), show=False),
-        Binding("pageup", "scroll('page_up')", N_("Page up"), show=False),
-        Binding("home", "scroll('home')", N_("Top"), show=False),
-        Binding("end", "scroll('end')", N_("Bottom"), show=False),
+        *SCROLL_BINDINGS,
         # The outcome box shows these numbers itself, so they stay out of the footer.
         Binding("1", "outcome(0)", N_("Done together"), show=False),
         Binding("2", "outcome(1)", N_("To do at home"), show=False),
@@ -363,21 +381,8 @@ class ItemScreen(Screen):
         for tabs in self.tabs.query(Tabs):
             tabs.action_next_tab() if step > 0 else tabs.action_previous_tab()
 
-    #: The scroll actions, by the name each key binding gives.
-    SCROLLS = {
-        "down": "scroll_down",
-        "up": "scroll_up",
-        "page_down": "scroll_page_down",
-        "page_up": "scroll_page_up",
-        "home": "scroll_home",
-        "end": "scroll_end",
-    }
-
-    def action_scroll(self, how: str) -> None:
-        """Scroll the tab on show at once (no animation: each key press draws its new place)."""
-        scroller = self.body.scroller
-        if scroller is not None:
-            getattr(scroller, self.SCROLLS[how])(animate=False)
+    def scroll_target(self) -> VerticalScroll | None:
+        return self.body.scroller
 
     def action_outcome(self, index: int) -> None:
         self.body.query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton).value = True

@@ -18,6 +18,7 @@ from safetyhelper.model import PhoneCheck
 from safetyhelper.session import Outcome
 from safetyhelper.translate import N_, _, long_date, ngettext, screen_language
 from safetyhelper.tui.screens.dialog import Dialog
+from safetyhelper.tui.screens.item import SCROLL_BINDINGS, ScrollKeys
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.widgets.steps import StepList
 
@@ -105,7 +106,7 @@ class CheckPage(Vertical):
         self.app.session.record_check(self.check.id, OUTCOMES[event.index])
 
 
-class PhoneCheckScreen(Screen):
+class PhoneCheckScreen(ScrollKeys, Screen):
     """Before anything, the warning and the helplines; then each check of one phone in turn."""
 
     SCOPED_CSS = False
@@ -122,10 +123,7 @@ class PhoneCheckScreen(Screen):
         ("b", "back", N_("Back")),
         ("q", "qr", N_("QR code")),
         ("c", "scan", N_("Cable scan")),
-        Binding("down", "scroll('down')", N_("Scroll"), key_display="↑↓"),
-        Binding("up", "scroll('up')", N_("Scroll up"), show=False),
-        Binding("pagedown", "scroll('page_down')", N_("Page down"), show=False),
-        Binding("pageup", "scroll('page_up')", N_("Page up"), show=False),
+        *SCROLL_BINDINGS,
         Binding("1", "outcome(0)", N_("Done together"), show=False),
         Binding("2", "outcome(1)", N_("To do at home"), show=False),
         Binding("3", "outcome(2)", N_("Not now"), show=False),
@@ -181,6 +179,9 @@ class PhoneCheckScreen(Screen):
             return self.index > 0 or action == "qr"
         return True
 
+    def scroll_target(self) -> VerticalScroll:
+        return self.page
+
     @property
     def page(self) -> VerticalScroll:
         """The scrolling text on show."""
@@ -219,9 +220,6 @@ class PhoneCheckScreen(Screen):
         self.query_one(f"#check-{self.index}", CheckPage).query_one(f"#outcome-{OUTCOMES[index].value}", RadioButton).value = True
         self.app.session.record_check(self.checks[self.index - 1].id, OUTCOMES[index])
 
-    def action_scroll(self, how: str) -> None:
-        getattr(self.page, f"scroll_{how}")(animate=False)
-
     def action_qr(self) -> None:
         from safetyhelper.tui.screens.qr import QRScreen
 
@@ -237,8 +235,12 @@ class PhoneCheckScreen(Screen):
             self.app.push_screen(ScanScreen())
 
 
-class ScanScreen(Screen):
-    """The optional Android cable scan: what it needs and does, then the scan, the result and the undo steps."""
+class ScanScreen(ScrollKeys, Screen):
+    """The optional Android cable scan: what it needs and does, then the scan, the result and the undo steps.
+
+    The scan runs in a thread. Quick exit or Back cancels its AdbSession (made here, on the screen's own
+    thread, before the thread starts, so there is always something to cancel): adb is killed and its
+    folder removed; a result or message that comes after that is dropped."""
 
     SCOPED_CSS = False
     DEFAULT_CSS = """
@@ -253,16 +255,15 @@ class ScanScreen(Screen):
         ("s", "start", N_("Start scan")),
         ("b", "back", N_("Back")),
         ("q", "qr", N_("QR code")),
-        Binding("down", "scroll('down')", N_("Scroll"), key_display="↑↓"),
-        Binding("up", "scroll('up')", N_("Scroll up"), show=False),
-        Binding("pagedown", "scroll('page_down')", N_("Page down"), show=False),
-        Binding("pageup", "scroll('page_up')", N_("Page up"), show=False),
+        *SCROLL_BINDINGS,
     ]
 
-    def __init__(self, serial: str | None = None) -> None:
+    def __init__(self, serial: str | None = None, *, allow_seconds: float | None = None) -> None:
         super().__init__()
         #: The phone to scan when more than one is connected (HOST:PORT reaches one over the network).
         self.serial = serial
+        #: How long to wait for Allow on the phone (None: AdbSession's default).
+        self.allow_seconds = allow_seconds
         self.adb = None  # the AdbSession of a scan under way
         self.running = False
         self.result = None
@@ -271,17 +272,15 @@ class ScanScreen(Screen):
         from safetyhelper import indicators as ind
 
         phone = self.app.pack.phone_check
-        try:
-            known = ind.load()
-            about = _("It reads the list of apps on the phone and what each can do, and looks for {n} known "
-                      "monitoring apps (Echap's list of {date}). Nothing is kept on this computer.").format(
-                n=known.android_apps, date=long_date(known.date, screen_language()))
-        except ind.IndicatorError as exc:
-            known, about = None, str(exc)
-        self.indicators = known
+        self.indicators, warning = ind.load_for_scan()
+        about = _("It reads the list of apps on the phone and what each can do, and looks for {n} known "
+                  "monitoring apps (Echap's list of {date}). Nothing is kept on this computer.").format(
+            n=self.indicators.android_apps, date=long_date(self.indicators.date, screen_language()))
         yield Static(_("Scan an Android phone with a USB cable (optional)"), id="scan-title", classes="heading")
         with VerticalScroll(id="scan", can_focus=False):
             yield Static(about, markup=False, classes="lead")
+            if warning:
+                yield Static(warning, markup=False, classes="muted")
             yield Static(_("Only scan with the phone's owner here, and only if they agree."), classes="muted")
             yield Static(phone.prepare.title, markup=False, classes="subheading")
             if phone.prepare.note:
@@ -293,78 +292,96 @@ class ScanScreen(Screen):
                 if phone.undo.note:
                     yield Static(phone.undo.note, markup=False, classes="muted")
                 yield StepList(phone.undo.steps)
-            yield Static(_("Known monitoring apps: Echap, stalkerware-indicators (CC BY 4.0)."), classes="muted")
         yield Static(_("Press s to start the scan."), id="scan-status")
         with Horizontal(classes="buttons"):
             yield Button(_("Back"), id="scan-back")
             yield Button(_("Start scan"), id="scan-start", variant="primary")
         yield KeyFooter()
 
+    def scroll_target(self) -> VerticalScroll:
+        return self.query_one("#scan", VerticalScroll)
+
     def _status(self, text: str) -> None:
         self.query_one("#scan-status", Static).update(Content(text))
 
     @on(Button.Pressed, "#scan-start")
     def action_start(self) -> None:
-        if self.running or self.indicators is None:
+        from safetyhelper.adb import AdbSession, PhoneProblem
+
+        if self.running:
+            return
+        try:
+            self.adb = AdbSession(allow_seconds=self.allow_seconds)
+        except PhoneProblem as exc:
+            self._status(str(exc))
             return
         self.running = True
+        self.result = None
         self.query_one("#scan-result", Static).update("")
+        self.query_one("#scan-after").remove_class("shown")
         self._status(_("Looking for the phone…"))
-        self._scan(self.app.session.generation)
+        self._scan(self.app, self.adb, self.app.session.generation)
 
-    @work(thread=True, exclusive=True)
-    def _scan(self, generation: int) -> None:
-        from safetyhelper.adb import AdbSession, PhoneProblem
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _scan(self, app, adb, generation: int) -> None:
+        """In a thread: never raises (a traceback could show the scan's data), only hands back a result
+        or a message, which ``_show`` drops if the screen or the session has gone."""
+        from safetyhelper.adb import PhoneProblem, problem
         from safetyhelper.phonescan import scan
 
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._status, _("Reading the phone ({done} of {total})…").format(done=done, total=total))
+        def post(*args) -> None:
+            try:
+                app.call_from_thread(self._show, generation, *args)
+            except Exception:  # noqa: BLE001 - the app is closing: nothing to show
+                pass
 
         try:
-            self.adb = AdbSession()
-            with self.adb:
-                result = scan(self.adb, self.indicators, self.serial, progress=progress)
+            with adb:
+                result = scan(adb, self.indicators, self.serial,
+                              progress=lambda done, total: post("status", _("Reading the phone ({done} of {total})…").format(done=done, total=total)),
+                              waiting=lambda message: post("status", message))
         except PhoneProblem as exc:
             if exc.state != "cancelled":
-                self.app.call_from_thread(self._failed, generation, str(exc))
+                post("failed", str(exc))
+        except Exception:  # noqa: BLE001
+            post("failed", str(problem("adb-failed")))
+        else:
+            post("done", result)
+
+    def _show(self, generation: int, kind: str, value) -> None:
+        if generation != self.app.session.generation or not self.is_attached:
+            return  # a quick exit or Back came first: show nothing
+        if kind == "status":
+            if self.running:
+                self._status(value)
             return
-        finally:
-            self.adb = None
-        self.app.call_from_thread(self._done, generation, result)
-
-    def _failed(self, generation: int, message: str) -> None:
         self.running = False
-        if generation == self.app.session.generation and self.is_attached:
-            self._status(message + " " + _("Press s to try again."))
-
-    def _done(self, generation: int, result) -> None:
+        self.adb = None
+        if kind == "failed":
+            self._status(value + " " + _("Press s to try again."))
+            return
         from safetyhelper.phonescan import report_lines
 
-        self.running = False
-        if generation != self.app.session.generation or not self.is_attached:
-            return  # a quick exit came first: show nothing
-        self.result = result
-        self._status(_("Something was found.") if result.exit_code else _("The scan is finished."))
-        self.query_one("#scan-result", Static).update("\n".join(report_lines(result)))
+        self.result = value
+        self._status(_("Something was found.") if value.exit_code else _("The scan is finished."))
+        self.query_one("#scan-result", Static).update("\n".join(report_lines(value)))
         self.query_one("#scan-after").add_class("shown")
-        self.query_one("#scan", VerticalScroll).scroll_to_widget(self.query_one("#scan-result"), top=True, animate=False)
+        self.scroll_target().scroll_to_widget(self.query_one("#scan-result"), top=True, animate=False)
 
     def on_unmount(self) -> None:
         self._stop()
 
     def _stop(self) -> None:
-        adb = self.adb
+        adb, self.adb = self.adb, None
         if adb is not None:
             adb.cancel()
+        self.running = False
         self.result = None
 
     @on(Button.Pressed, "#scan-back")
     def action_back(self) -> None:
         self._stop()
         self.app.pop_screen()
-
-    def action_scroll(self, how: str) -> None:
-        getattr(self.query_one("#scan", VerticalScroll), f"scroll_{how}")(animate=False)
 
     def action_qr(self) -> None:
         from safetyhelper.tui.screens.qr import QRScreen
