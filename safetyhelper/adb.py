@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -97,20 +96,6 @@ def private_parent() -> str | None:
     return None
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """The adb server gets SIGKILL if this process dies first (Linux), so it cannot outlive a crash."""
-    if _PRCTL is not None:
-        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-try:  # looked up before any fork: the child only calls it
-    import ctypes
-
-    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
-except (OSError, AttributeError):
-    _PRCTL = None
-
-
 class AdbSession:
     """A private adb: its own folder and its own server, both gone after ``close`` (use it with ``with``).
 
@@ -159,11 +144,15 @@ class AdbSession:
             with self._lock:
                 if self._cancelled:
                     raise problem("cancelled")
+                # util-linux's setpriv (always there on Debian) gives the server SIGKILL if this process
+                # dies first, so it cannot outlive a crash; no preexec_fn, which is unsafe with threads.
+                setpriv = shutil.which("setpriv")
+                wrapper = [setpriv, "--pdeathsig", "KILL"] if setpriv else []
                 try:
                     server = subprocess.Popen(
-                        [self.adb, "nodaemon", "server"], env=self.server_env, cwd=self.home,
+                        [*wrapper, self.adb, "nodaemon", "server"], env=self.server_env, cwd=self.home,
                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                        start_new_session=True, preexec_fn=_die_with_parent,
+                        start_new_session=True,
                     )
                 except OSError:
                     raise problem("adb-failed") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -374,3 +375,25 @@ def test_a_bad_serial_is_one_line(private_env, serial):
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "That phone is not connected" in done.stderr
     assert list(home.iterdir()) == [] and list(tmp.iterdir()) == []
+
+
+def test_the_adb_server_dies_with_the_app_even_when_the_app_is_killed(private_env):
+    env, _home, _tmp = private_env
+    code = (
+        "import sys, time\n"
+        "from safetyhelper.adb import AdbSession\n"
+        "s = AdbSession(); s.start(); print(s.home, flush=True); time.sleep(60)\n"
+    )
+    before = our_adb_servers()
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        folder = Path(child.stdout.readline().strip())
+        assert len(our_adb_servers()) == len(before) + 1, "the server was running"
+    finally:
+        child.kill()  # no clean-up code runs: SIGKILL
+        child.wait()
+    end = time.monotonic() + 5
+    while our_adb_servers() != before and time.monotonic() < end:
+        time.sleep(0.05)
+    assert our_adb_servers() == before, "the server got the parent-death signal"
+    shutil.rmtree(folder, ignore_errors=True)  # the one trace a SIGKILL can leave (in XDG_RUNTIME_DIR where there is one)
