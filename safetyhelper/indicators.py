@@ -31,7 +31,8 @@ MIN_APPS = 50
 MAX_BYTES = 8 * 1024 * 1024
 FORMAT = 1
 #: An Android package name: two or more dot-separated parts of letters, digits and underscores.
-PACKAGE = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+")
+PACKAGE_NAME = r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+"
+PACKAGE = re.compile(PACKAGE_NAME)
 
 
 class IndicatorError(Exception):

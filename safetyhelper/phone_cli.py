@@ -11,8 +11,6 @@ import argparse
 import json
 import sys
 
-from safetyhelper.indicators import CREDIT
-
 EXIT_FOUND = 1
 EXIT_NO_PHONE = 2
 
@@ -72,6 +70,8 @@ def run(args: argparse.Namespace, override: str | None = None) -> int:
 
 
 def indicator_line(found) -> str:
+    from safetyhelper.indicators import CREDIT  # not at import: cli.py imports this module at every start
+
     where = "shipped snapshot" if found.origin == "shipped" else f"updated copy {found.origin}"
     return (f"known monitoring apps: {found.android_apps} ({len(found.packages)} package names), "
             f"list of {found.date.isoformat()} ({where}); {CREDIT}")

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from safetyhelper.adb import AdbSession, PhoneProblem
-from safetyhelper.indicators import CREDIT, App, Indicators
+from safetyhelper.indicators import CREDIT, PACKAGE_NAME, App, Indicators
 from safetyhelper.translate import N_, _, ngettext
 
 #: The commands the scan runs on the phone, by what they read.
@@ -127,8 +127,8 @@ def parse_packages(text: str) -> dict[str, str]:
     return found
 
 
-_COMPONENT = re.compile(r"ComponentInfo\{([A-Za-z0-9_.]+)/")
-_ADMIN_LINE = re.compile(r"^\s+([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+)/[A-Za-z0-9_.$]+:?\s*$")
+_COMPONENT = re.compile(rf"ComponentInfo\{{({PACKAGE_NAME})/")
+_ADMIN_LINE = re.compile(rf"^\s+({PACKAGE_NAME})/[A-Za-z0-9_.$]+:?\s*$")
 
 
 def parse_device_policy(text: str) -> dict[str, set[str]]:

@@ -25,6 +25,28 @@ from safetyhelper.translate import N_, _, long_date, ngettext, screen_language
 from safetyhelper.tui.widgets.steps import StepList
 
 OUTCOMES = list(Outcome)
+#: 1 to 4 record the outcome of what is on show (the outcome box shows the numbers, so not the footer).
+OUTCOME_BINDINGS = [
+    Binding("1", "outcome(0)", N_("Done together"), show=False),
+    Binding("2", "outcome(1)", N_("To do at home"), show=False),
+    Binding("3", "outcome(2)", N_("Not now"), show=False),
+    Binding("4", "outcome(3)", N_("Not relevant"), show=False),
+]
+
+
+def outcome_box(current: Outcome | None) -> RadioSet:
+    """The box of the four outcomes (a checklist item's, or a phone check's), ``current`` chosen."""
+    box = RadioSet(
+        *(RadioButton(Content(f"{n} {o.label}"), value=o is current, id=f"outcome-{o.value}") for n, o in enumerate(OUTCOMES, 1)),
+        classes="outcome-box",
+    )
+    box.border_title = _("How did it go? Press 1, 2, 3 or 4")
+    return box
+
+
+def checked_line(day) -> str:
+    """Under a guide's steps: q shows its QR code, and when the guide was checked."""
+    return _("Press q for the QR code of the official guide (checked {date}).").format(date=long_date(day, screen_language()))
 
 
 class PaneScroll(VerticalScroll, can_focus=False):
@@ -152,18 +174,8 @@ class ItemBody(Widget):
                             if gs.guide.note:
                                 yield Static(gs.guide.note, markup=False, classes="muted")
                             yield StepList(gs.guide.steps)
-                            yield Static(
-                                _("Press q for the QR code of the official guide (checked {date}).").format(
-                                    date=long_date(gs.guide.checked, screen_language())
-                                ),
-                                markup=False,
-                                classes="muted",
-                            )
-        current = self.session.outcome(self.item.id)
-        with RadioSet(classes="outcome-box") as outcomes:
-            outcomes.border_title = _("How did it go? Press 1, 2, 3 or 4")
-            for n, outcome in enumerate(OUTCOMES, start=1):
-                yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
+                            yield Static(checked_line(gs.guide.checked), markup=False, classes="muted")
+        yield outcome_box(self.session.outcome(self.item.id))
 
     def on_mount(self) -> None:
         for row in self.query(ContentTabs):  # else place_tabs adds them
@@ -266,7 +278,6 @@ class ItemScreen(ScrollKeys, Screen):
     .item-tabs { height: 1fr; }
     .item-tabs TabPane { padding: 0; }
     .why { padding: 1 1 0 1; }
-    .outcome-box { layout: grid; grid-size: 2; grid-rows: 1; height: 4; }
     """
 
     BINDINGS = [
@@ -279,11 +290,7 @@ class ItemScreen(ScrollKeys, Screen):
         ("q", "qr", N_("QR code")),
         ("p", "phone_check", N_("Check this phone")),
         *SCROLL_BINDINGS,
-        # The outcome box shows these numbers itself, so they stay out of the footer.
-        Binding("1", "outcome(0)", N_("Done together"), show=False),
-        Binding("2", "outcome(1)", N_("To do at home"), show=False),
-        Binding("3", "outcome(2)", N_("Not now"), show=False),
-        Binding("4", "outcome(3)", N_("Not relevant"), show=False),
+        *OUTCOME_BINDINGS,
     ]
 
     def __init__(self, index: int = 0) -> None:

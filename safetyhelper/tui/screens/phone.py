@@ -18,17 +18,12 @@ from safetyhelper.model import PhoneCheck
 from safetyhelper.session import Outcome
 from safetyhelper.translate import N_, _, long_date, ngettext, screen_language
 from safetyhelper.tui.screens.dialog import Dialog
-from safetyhelper.tui.screens.item import SCROLL_BINDINGS, ScrollKeys
+from safetyhelper.tui.screens.item import OUTCOME_BINDINGS, OUTCOMES, SCROLL_BINDINGS, ScrollKeys, checked_line, outcome_box
 from safetyhelper.tui.widgets.footer import KeyFooter
 from safetyhelper.tui.widgets.steps import StepList
 
-OUTCOMES = list(Outcome)
 #: The device whose check offers the cable scan.
 SCANNABLE = "android"
-
-
-def checked_line(day) -> str:
-    return _("Press q for the QR code of the official guide (checked {date}).").format(date=long_date(day, screen_language()))
 
 
 def open_phone_check(app, device: str | None = None) -> None:
@@ -95,11 +90,7 @@ class CheckPage(Vertical):
                 yield Static(self.check.note, markup=False, classes="muted")
             yield StepList(self.check.steps)
             yield Static(checked_line(self.check.checked), markup=False, classes="muted")
-        current = self.app.session.phone_checks.get(self.check.id)
-        with RadioSet(classes="outcome-box") as outcomes:
-            outcomes.border_title = _("How did it go? Press 1, 2, 3 or 4")
-            for n, outcome in enumerate(OUTCOMES, start=1):
-                yield RadioButton(Content(f"{n} {outcome.label}"), value=outcome is current, id=f"outcome-{outcome.value}")
+        yield outcome_box(self.app.session.phone_checks.get(self.check.id))
 
     @on(RadioSet.Changed)
     def _record(self, event: RadioSet.Changed) -> None:
@@ -113,7 +104,6 @@ class PhoneCheckScreen(ScrollKeys, Screen):
     DEFAULT_CSS = """
     #phone-title { height: auto; }
     #phone-pages { height: 1fr; }
-    #phone-pages .outcome-box { layout: grid; grid-size: 2; grid-rows: 1; height: 4; }
     #phone-pages .why { padding: 1 1 0 1; }
     #phone-pages .check-text { height: 1fr; }
     #phone-intro .intro { padding: 1 1 0 1; text-style: bold; }
@@ -124,10 +114,7 @@ class PhoneCheckScreen(ScrollKeys, Screen):
         ("q", "qr", N_("QR code")),
         ("c", "scan", N_("Cable scan")),
         *SCROLL_BINDINGS,
-        Binding("1", "outcome(0)", N_("Done together"), show=False),
-        Binding("2", "outcome(1)", N_("To do at home"), show=False),
-        Binding("3", "outcome(2)", N_("Not now"), show=False),
-        Binding("4", "outcome(3)", N_("Not relevant"), show=False),
+        *OUTCOME_BINDINGS,
     ]
 
     def __init__(self, device: str) -> None:
