@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 class Tmux:
     def __init__(self, tmp_path: Path):
-        self.sock = f"safetyhelper-e2e-{os.getpid()}"
+        # One socket per test: a server from the test before may still be shutting down on a shared name
+        # ("server exited unexpectedly" when the next test starts on it).
+        self.sock = f"safetyhelper-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.tmp = tmp_path
 
     def run(self, *args: str) -> str:
@@ -122,7 +125,7 @@ def test_no_case_note_in_any_tmux_buffer_with_set_clipboard_on(tmp_path):
     """tmux with `set-clipboard on` keeps whatever OSC 52 carries in its paste buffers, and ignores the
     empty OSC 52 that used to 'clear' it. The note must never reach tmux: none of its buffers may hold it,
     during the session, after quick exit or after quitting."""
-    sock = f"safetyhelper-clip-{os.getpid()}"
+    sock = f"safetyhelper-clip-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     conf = tmp_path / "tmux.conf"
     conf.write_text("set -g set-clipboard on\n")
     home = tmp_path / "home"
