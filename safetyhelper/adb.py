@@ -49,6 +49,7 @@ PROBLEMS = {
     "no-permission": N_("This computer is not allowed to use the phone's USB connection. Ask your admin to set up the Android udev rules."),
     "other-mode": N_("The phone is not started normally. Restart it, unlock it, and try again."),
     "lost": N_("The phone stopped answering during the scan. Unplug it, unlock it, and try again."),
+    "refused": N_("The phone would not answer one of the scan\u2019s questions, so this scan cannot tell you anything. Restart the phone and try again; if it happens again, a specialist can look."),
     "cancelled": N_("The scan was stopped."),
 }
 
@@ -244,7 +245,9 @@ class AdbSession:
             if "not found" in said and "device" in said:
                 raise problem("not-found")
             if not may_fail:
-                raise problem("lost")
+                # The phone said no (its shell's exit code) if it is still there; otherwise it went away.
+                still_there = any(d.serial == serial and d.state == READY for d in self.devices())
+                raise problem("refused" if still_there else "lost")
         return done.stdout
 
     def cancel(self) -> None:

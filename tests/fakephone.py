@@ -8,8 +8,12 @@ Protocol (adb's protocol.txt / adb.h): every message is a 24-byte little-endian 
 ``data_crc32`` is the byte sum of the payload (adb >= 0x01000001 does not check it), ``magic`` is
 ``command ^ 0xffffffff``.
 
-The fake advertises only the ``cmd`` feature (no ``shell_v2``), so adb uses the plain ``shell:`` service:
-the output is sent raw, and the end of the output is the stream's CLSE.
+Like every phone since Android 7, the fake advertises ``shell_v2``: adb then opens ``shell,v2,raw:CMD``
+and the phone frames what it sends as shell-protocol packets (adb's shell_protocol.h): a 1-byte id
+(1 stdout, 2 stderr, 3 exit) and a 4-byte little-endian length, then the data. The exit packet carries
+the command's exit code, which ``adb shell`` returns as its own; stderr reaches adb's stderr.
+With ``shell_v2=False`` (an Android 6 or older phone) adb uses the plain ``shell:`` service: stdout and
+stderr arrive mixed and raw, the end of the output is the stream's CLSE, and adb always exits 0.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ AUTH_SIGNATURE = 2
 AUTH_RSAPUBLICKEY = 3
 
 HEADER = struct.Struct("<6I")
+#: A shell-protocol packet header: id, length.
+SHELL_HEADER = struct.Struct("<BI")
+SHELL_STDOUT, SHELL_STDERR, SHELL_EXIT = 1, 2, 3
 #: Refuse payloads bigger than this (adb itself never sends more than 1 MiB); such a peer is dropped.
 _PAYLOAD_LIMIT = 16 * 1024 * 1024
 
@@ -48,10 +55,23 @@ def packet(command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
     return HEADER.pack(command, arg0, arg1, len(data), sum(data) & 0xFFFFFFFF, command ^ 0xFFFFFFFF) + data
 
 
+def shell_packet(kind: int, data: bytes) -> bytes:
+    return SHELL_HEADER.pack(kind, len(data)) + data
+
+
 def not_found(command: str) -> str:
     """What a phone's shell prints for an unknown command (the first word of it)."""
     word = command.split()[0] if command.split() else command
     return f"/system/bin/sh: {word}: inaccessible or not found\n"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a shell command does on the phone: its stdout, its stderr and its exit code."""
+
+    stdout: str
+    stderr: str = ""
+    code: int = 0
 
 
 @dataclass
@@ -86,13 +106,17 @@ class FakePhone:
     ``delay``: seconds the phone takes before answering each shell command (a slow phone, for tests that
     act while a scan is under way).
 
+    A value in ``outputs`` may also be a ``Reply(stdout, stderr, code)``: a command that fails or says
+    something on stderr (an unknown command fails with 127 and the shell's "not found").
+    ``shell_v2=False`` makes an old phone without the shell protocol (see the module's doc).
+
     ``banner_state`` is the first word of the device's CNXN banner: ``device``, ``recovery``,
     ``sideload``, ``bootloader`` (adb shows it in ``adb devices``).
     """
 
     def __init__(
         self,
-        outputs: dict[str, str],
+        outputs: dict[str, str | Reply],
         *,
         authorised: bool = True,
         model: str = "Pixel 7",
@@ -101,8 +125,10 @@ class FakePhone:
         device: str = "fakedevice",
         allow_after: float | None = None,
         delay: float = 0.0,
+        shell_v2: bool = True,
     ):
         self.outputs = dict(outputs)
+        self.shell_v2 = shell_v2
         self.authorised = authorised
         self.allow_after = allow_after
         self.delay = delay
@@ -176,10 +202,12 @@ class FakePhone:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def output_for(self, command: str) -> str:
-        if command in self.outputs:
-            return self.outputs[command]
-        return not_found(command)
+    def answer(self, command: str) -> Reply:
+        """What the phone's shell does with ``command``."""
+        reply = self.outputs.get(command)
+        if reply is None:
+            return Reply("", not_found(command), 127)
+        return Reply(reply) if isinstance(reply, str) else reply
 
     # -- serving thread -----------------------------------------------------------------------------
 
@@ -273,7 +301,8 @@ class FakePhone:
 
     def _banner(self) -> bytes:
         props = f"ro.product.name={self.product};ro.product.model={self.model};ro.product.device={self.device};"
-        return f"{self.banner_state}::{props}features=cmd".encode()
+        features = "shell_v2,cmd" if self.shell_v2 else "cmd"
+        return f"{self.banner_state}::{props}features={features}".encode()
 
     def _handle(self, conn: _Conn, command: int, arg0: int, arg1: int, payload: bytes) -> None:
         if command == A_CNXN:
@@ -324,7 +353,7 @@ class FakePhone:
         service = payload.split(b"\0", 1)[0].decode("utf-8", "replace")
         self.services.append(service)
         head, _, cmd = service.partition(":")
-        kind = head.split(",", 1)[0]  # "shell,v2,raw:cmd" would only come with shell_v2, never advertised
+        kind, *options = head.split(",")  # "shell,v2,raw:cmd" with shell_v2, "shell:cmd" without
         if kind not in ("shell", "exec") or not cmd or remote_id == 0:
             # Unknown service (sync:, reverse:, framebuffer:, an interactive shell, ...): refuse it the
             # way adbd does, with CLSE(0, remote_id).
@@ -333,9 +362,20 @@ class FakePhone:
         self.commands.append(cmd)
         if self.delay:
             self._stopping.wait(self.delay)
-        data = self.output_for(cmd).encode("utf-8")
-        size = conn.max_payload
-        chunks = deque(data[i : i + size] for i in range(0, len(data), size))
+        reply = self.answer(cmd)
+        out, err, code = reply.stdout.encode(), reply.stderr.encode(), reply.code
+        if kind == "shell" and "v2" in options:
+            size = max(1, conn.max_payload - SHELL_HEADER.size)
+            chunks = deque(
+                shell_packet(which, data[i : i + size])
+                for which, data in ((SHELL_STDOUT, out), (SHELL_STDERR, err))
+                for i in range(0, len(data), size)
+            )
+            chunks.append(shell_packet(SHELL_EXIT, bytes([code & 0xFF])))
+        else:  # raw: stdout and stderr mixed, no exit code
+            data = out + err
+            size = conn.max_payload
+            chunks = deque(data[i : i + size] for i in range(0, len(data), size))
         my_id = conn.next_id
         conn.next_id += 1
         stream = _Stream(remote_id, chunks)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from fakephone import FakePhone
+from fakephone import FakePhone, Reply
 
 PACKAGES = "package:com.whatsapp installer=com.android.vending\npackage:com.example.spy installer=null\n"
 OUTPUTS = {"pm list packages -i": PACKAGES, "getprop ro.debuggable": "0\n"}
@@ -134,7 +134,7 @@ def test_authorised_phone_answers_shell_commands(adb, phone):
     packages = adb("-s", phone.serial, "shell", "pm", "list", "packages", "-i")
     debuggable = adb("-s", phone.serial, "shell", "getprop ro.debuggable")
 
-    # No shell_v2: output comes back byte for byte (\n stays \n), nothing on stderr.
+    # Output comes back byte for byte (\n stays \n), nothing on stderr.
     assert (packages.returncode, packages.stdout, packages.stderr) == (0, PACKAGES, "")
     assert (debuggable.returncode, debuggable.stdout, debuggable.stderr) == (0, "0\n", "")
     # adb joins the words of the command with single spaces.
@@ -157,8 +157,34 @@ def test_unknown_command_and_big_output(adb):
         assert adb("-s", fake.serial, "shell", "pm list packages").stdout == big
         assert adb("-s", fake.serial, "shell", "crlf").stdout == "a\r\nb"
         unknown = adb("-s", fake.serial, "shell", "dumpsys", "package")
-        assert unknown.stdout == "/system/bin/sh: dumpsys: inaccessible or not found\n"
+        # shell_v2: the shell's complaint on stderr and its exit code come back apart from stdout.
+        assert (unknown.returncode, unknown.stdout, unknown.stderr) == (
+            127, "", "/system/bin/sh: dumpsys: inaccessible or not found\n")
         assert fake.commands == ["pm list packages", "crlf", "dumpsys package"]
+        assert fake.services[0].startswith("shell,v2,") and fake.services[0].endswith(",raw:pm list packages")
+
+
+def test_a_failing_command_gives_its_exit_code_and_stderr(adb):
+    replies = {"dumpsys device_policy": Reply("partial\n", "Permission Denial: can't dump\n", 255),
+               "command -v su": Reply("", "", 1)}
+    with FakePhone(replies) as fake:
+        adb("connect", fake.serial)
+        adb.wait_for_state(fake.serial, "device")
+        denied = adb("-s", fake.serial, "shell", "dumpsys device_policy")
+        assert (denied.returncode, denied.stdout, denied.stderr) == (255, "partial\n", "Permission Denial: can't dump\n")
+        assert adb("-s", fake.serial, "shell", "command -v su").returncode == 1
+
+
+def test_an_old_phone_without_the_shell_protocol(adb):
+    """Android 6 and older: plain ``shell:``; stderr arrives in stdout and adb exits 0 whatever happened."""
+    with FakePhone({"getprop ro.debuggable": "1\n", "command -v su": Reply("", "", 1)}, shell_v2=False) as fake:
+        adb("connect", fake.serial)
+        adb.wait_for_state(fake.serial, "device")
+        assert adb("-s", fake.serial, "shell", "getprop ro.debuggable").stdout == "1\n"
+        unknown = adb("-s", fake.serial, "shell", "dumpsys package")
+        assert (unknown.returncode, unknown.stdout) == (0, "/system/bin/sh: dumpsys: inaccessible or not found\n")
+        assert adb("-s", fake.serial, "shell", "command -v su").returncode == 0
+        assert fake.services == ["shell:getprop ro.debuggable", "shell:dumpsys package", "shell:command -v su"]
 
 
 def test_unauthorised_phone(adb):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fakephone import FakePhone
+from fakephone import FakePhone, Reply
 from safetyhelper import indicators as ind
 from safetyhelper.adb import AdbSession, PhoneProblem, parse_devices, private_parent
 from safetyhelper.phonescan import COMMANDS, analyse, parse_components, parse_device_policy, parse_packages, report_lines, scan
@@ -61,7 +61,7 @@ Current Device Policy Manager state:
 
 def outputs(packages: dict[str, str | None], *, policy: str = "Current Device Policy Manager state:\n",
             accessibility: str = "null", notifications: str = "null", props: dict[str, str] | None = None,
-            su: str = "") -> dict[str, str]:
+            su: str | None = None) -> dict[str, str | Reply]:
     """What a phone's shell says to each of the scan's commands. ``packages`` maps a package name to its
     installer (None: came with the phone, not a user app)."""
     props = {"debuggable": "0", "build_tags": "release-keys", "boot_state": "green", **(props or {})}
@@ -76,7 +76,8 @@ def outputs(packages: dict[str, str | None], *, policy: str = "Current Device Po
         COMMANDS["debuggable"]: props["debuggable"] + "\n",
         COMMANDS["build_tags"]: props["build_tags"] + "\n",
         COMMANDS["boot_state"]: props["boot_state"] + "\n",
-        COMMANDS["su"]: su,
+        # The shell's `command -v` says nothing and exits 1 when there is no su.
+        COMMANDS["su"]: Reply("", "", 1) if su is None else su,
     }
 
 
@@ -240,6 +241,32 @@ def test_a_phone_that_goes_away_during_the_scan(private_env):
     assert raised.value.state in ("lost", "not-found")
 
 
+def test_a_phone_that_refuses_one_question_is_never_nothing_found(private_env):
+    """Shell protocol: the phone's own exit code comes back. A refused read ends the scan with one line,
+    exit 2 (never "None of the ... was found")."""
+    env, _home, _tmp = private_env
+    refused = {**CLEAN, COMMANDS["device_policy"]: Reply("", "Permission Denial: can't dump DevicePolicyManager\n", 255)}
+    with FakePhone(refused) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial, "--json")
+        assert phone.commands == list(COMMANDS.values())[:3]
+    assert done.returncode == 2
+    assert json.loads(done.stdout) == {"state": "refused", "message": done.stderr.strip().removeprefix("safetyhelper: "), "exit_code": 2}
+    assert done.stderr.count("\n") == 1 and "would not answer" in done.stderr and "was found" not in done.stderr
+
+
+@pytest.mark.parametrize("data", [CLEAN, ROOTED], ids=["clean", "rooted"])
+def test_an_old_phone_without_the_shell_protocol(private_env, data):
+    """Android 6 and older: no exit codes, stderr mixed into stdout. The scan reads it all the same."""
+    env, _home, _tmp = private_env
+    legacy = {**data, COMMANDS["su"]: data[COMMANDS["su"]] if isinstance(data[COMMANDS["su"]], str) else ""}
+    with FakePhone(legacy, shell_v2=False) as phone:
+        done = run_cli(env, "scan", "--serial", phone.serial, "--json")
+        assert all(s.startswith("shell:") for s in phone.services)
+    found = json.loads(done.stdout)
+    assert done.returncode == (1 if data is ROOTED else 0), done.stderr
+    assert found["root"] == ([] if data is CLEAN else ["root-app:Magisk", "su", "unlocked"])
+
+
 def test_a_scan_leaves_no_trace(private_env):
     env, home, tmp = private_env
     before, folders = our_adb_servers(), adb_folders()
@@ -300,7 +327,8 @@ def test_recall_every_package_in_the_snapshot_is_found_through_adb(private_env):
 
 def analysed(said: dict[str, str]):
     """analyse() of a fake phone's outputs (keyed by command) without going through adb."""
-    return analyse({key: said[command] for key, command in COMMANDS.items()}, SNAPSHOT)
+    stdout = {key: said[command] for key, command in COMMANDS.items()}
+    return analyse({key: out if isinstance(out, str) else out.stdout for key, out in stdout.items()}, SNAPSHOT)
 
 
 def test_no_false_positive_on_200_common_uk_apps():
