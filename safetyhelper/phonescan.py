@@ -131,20 +131,28 @@ _COMPONENT = re.compile(rf"ComponentInfo\{{({PACKAGE_NAME})/")
 _ADMIN_LINE = re.compile(rf"^\s+({PACKAGE_NAME})/[A-Za-z0-9_.$]+:?\s*$")
 
 
+_POLICY_SECTIONS = (
+    ("device owner", "device-owner"), ("profile owner", "profile-owner"),
+    ("enabled device admins", "device-admin"), ("active admins", "device-admin"),
+)
+
+
 def parse_device_policy(text: str) -> dict[str, set[str]]:
     """``dumpsys device_policy`` -> {"device-owner": {...}, "profile-owner": {...}, "device-admin": {...}}."""
     found: dict[str, set[str]] = {"device-owner": set(), "profile-owner": set(), "device-admin": set()}
-    section = ""
+    # The dump is one tree by indentation: a section holds the lines indented deeper than its heading, and
+    # a component named anywhere else (a later section) is not an admin.
+    section, depth = "", -1
     for line in text.splitlines():
-        head = line.strip().lower()
-        if head.startswith("device owner"):
-            section = "device-owner"
-        elif head.startswith("profile owner"):
-            section = "profile-owner"
-        elif head.startswith(("enabled device admins", "active admins")):
-            section = "device-admin"
-        elif line and not line[0].isspace():
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip())
+        if section and indent <= depth:
             section = ""
+        head = line.strip().lower()
+        for start, name in _POLICY_SECTIONS:
+            if head.startswith(start):
+                section, depth = name, indent
         if not section:
             continue
         for package in _COMPONENT.findall(line):

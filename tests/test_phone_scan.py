@@ -375,6 +375,36 @@ def test_parsers_read_what_phones_print():
     assert owner["device-owner"] == {"com.example.mdm"} and owner["device-admin"] == {"com.example.mdm"}
 
 
+def test_a_component_named_after_the_admin_sections_is_not_an_admin():
+    """The dump is indented as a tree (Android 11 to 14): only lines under a heading belong to it."""
+    dump = """\
+Current Device Policy Manager state:
+  Immutable state:
+    mHasFeature=true
+  Device Owner: --
+  Profile Owner (User 10):
+    admin=ComponentInfo{com.example.work/com.example.work.AdminReceiver}
+    name=Work profile
+  Enabled Device Admins (User 0, provisioningState: 0):
+    com.google.android.gms/com.google.android.gms.mdm.receivers.MdmDeviceAdminReceiver:
+      uid=10147
+      policies:
+        wipe-data
+
+    mPasswordOwner=-1
+  Enabled Device Admins (User 10, provisioningState: 3):
+    com.example.work/.AdminReceiver:
+      uid=1010234
+  Other state:
+    mLastSecurityLog=ComponentInfo{com.android.shell/com.android.shell.Receiver}
+    com.example.other/.NotAnAdmin:
+"""
+    assert parse_device_policy(dump) == {
+        "device-owner": set(), "profile-owner": {"com.example.work"},
+        "device-admin": {"com.google.android.gms", "com.example.work"},
+    }
+
+
 def test_adb_devices_lines():
     found = parse_devices(
         "List of devices attached\n"
