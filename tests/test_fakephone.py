@@ -220,10 +220,12 @@ def test_kill_server_leaves_nothing_running(tmp_path):
     assert (tmp_path / f"adb.{os.getuid()}.log").is_file()
 
 
-def test_connect_and_five_commands_are_quick(adb, phone):
-    start = time.monotonic()
+def test_five_commands_share_one_connection(adb, phone):
+    """adb keeps one transport to the phone and opens a stream per command (the speed of a whole scan is
+    measured in bench/bench_phone.py, not here)."""
     adb("connect", phone.serial)
     adb.wait_for_state(phone.serial, "device")
     for _ in range(5):
         assert adb("-s", phone.serial, "shell", "getprop ro.debuggable").stdout == "0\n"
-    assert time.monotonic() - start < 5
+    assert phone.connections == 1
+    assert phone.commands == ["getprop ro.debuggable"] * 5

@@ -194,13 +194,13 @@ def test_head_405_falls_back_to_get(httpserver):
 
 def test_slower_than_the_timeout_is_unreachable(threaded_server):
     def slow(request: Request) -> Response:
-        time.sleep(1.0)
+        time.sleep(3.0)
         return Response("too late")
 
     threaded_server.expect_request("/slow").respond_with_handler(slow)
     started = time.monotonic()
     r = one(threaded_server.url_for("/slow"), timeout=0.5)
-    assert time.monotonic() - started < 0.95
+    assert time.monotonic() - started < 2.5  # well before the 3 s answer: the timeout ended it
     assert r.status == "unreachable"
     assert r.reason == "timed out after 0.5 s"
     assert r.network_failure
@@ -219,14 +219,14 @@ def test_unknown_host_is_name_not_found():
 
 def test_the_overall_deadline_reports_the_rest_as_not_checked(threaded_server):
     def slow(request: Request) -> Response:
-        time.sleep(1.5)
+        time.sleep(3.0)
         return Response("late")
 
     threaded_server.expect_request(re.compile(r"^/late/\d+$")).respond_with_handler(slow)
     links = [link(threaded_server.url_for(f"/late/{i}"), field=f"guide[{i}].url") for i in range(4)]
     started = time.monotonic()
     results = check_links(links, timeout=5, deadline=0.6, workers=2)
-    assert time.monotonic() - started < 1.2
+    assert time.monotonic() - started < 2.5  # two rounds of 3 s otherwise
     assert [r.status for r in results] == ["unreachable"] * 4
     assert all(r.reason == "not checked: overall deadline passed" for r in results)
     # Running out of time is not the same as having no network.
@@ -617,7 +617,7 @@ async def test_leaving_the_screen_stops_the_check(tmp_path, threaded_server):
         await pilot.press("b")
         await app.workers.wait_for_complete()
         # Seven rounds of 0.5 s remain; leaving stops the check at once (the requests in flight are let go).
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 2.0
         assert screen.results is None and not isinstance(app.screen, LinkCheckScreen)
 
 
@@ -632,5 +632,5 @@ def test_cancel_stops_check_links(threaded_server):
     links = [link(threaded_server.url_for(f"/c/{i}"), field=f"guide[{i}].url") for i in range(20)]
     started = time.monotonic()
     results = check_links(links, timeout=5, workers=2, cancel=cancel)
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 2.0  # ten rounds of 0.4 s otherwise
     assert {r.reason for r in results} == {"not checked: cancelled"}

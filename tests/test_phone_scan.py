@@ -283,7 +283,9 @@ def test_a_scan_leaves_no_trace(private_env):
 def test_cancel_from_another_thread_during_a_scan_stops_adb_and_removes_its_folder(private_env):
     before = adb_folders()
     outcome: list[object] = []
-    with FakePhone(STALKERWARE, delay=0.3) as phone:
+    # The phone takes a minute over each answer: only a cancel that kills adb, not one that waits for it,
+    # ends the scan before the join below gives up.
+    with FakePhone(STALKERWARE, delay=60) as phone:
         session = AdbSession()
         folder = Path(session.home)
 
@@ -302,12 +304,10 @@ def test_cancel_from_another_thread_during_a_scan_stops_adb_and_removes_its_fold
         assert phone.commands, "the scan was under way"
         assert (folder / ".android" / "adbkey").exists(), "adb's key went to the private folder"
         assert our_adb_servers(), "our adb server was running"
-        started = time.monotonic()
         session.cancel()
-        took = time.monotonic() - started
-        worker.join(10)
+        worker.join(20)
+        assert not worker.is_alive(), "cancel does not wait on adb"
     assert outcome == ["cancelled"]
-    assert took < 1.5, "cancel does not wait on adb"
     assert not folder.exists() and adb_folders() == before
     assert our_adb_servers() == []
 
