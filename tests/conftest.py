@@ -28,6 +28,27 @@ def override_with(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
+#: Things at a file's path that are not a regular file: readers must refuse each in one line, at once.
+NOT_A_FILE = ("fifo", "dev-zero link", "folder", "dangling link", "link loop")
+
+
+def not_a_file(path: Path, kind: str) -> Path:
+    """Put one of NOT_A_FILE at ``path`` (its folder must exist)."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero link":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "dangling link":
+        path.symlink_to(path.parent / f"not-there-{path.name}")
+    elif kind == "link loop":
+        path.symlink_to(path)
+    else:
+        raise ValueError(f"not one of NOT_A_FILE: {kind!r}")
+    return path
+
+
 def content_error(folder: Path, rel: str, text: str) -> ContentError:
     """Load the shipped pack with ``rel`` replaced by ``text``; return the ContentError it must raise."""
     override_with(folder, {rel: text})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,7 +11,7 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import override_with, run_cli, shipped_text
+from conftest import NOT_A_FILE, not_a_file, override_with, run_cli, shipped_text
 from safetyhelper.config import KEYS as CONFIG_KEYS, ConfigError, load_config
 from safetyhelper.content import ContentError, load_content
 
@@ -143,26 +142,14 @@ def test_deep_nesting_never_crashes(rel, depth, kind):
     _load_with(rel, f"zz = {kind * depth}1{closer * depth}\n".encode())
 
 
-SPECIAL = ["fifo", "dev-zero link", "folder", "dangling link", "link loop"]
-
-
 @settings(max_examples=40, deadline=None)
-@given(rel=st.sampled_from(FILES + ["devices/fake.toml"]), kind=st.sampled_from(SPECIAL))
+@given(rel=st.sampled_from(FILES + ["devices/fake.toml"]), kind=st.sampled_from(NOT_A_FILE))
 def test_files_that_are_not_files_give_one_error_at_once(rel, kind):
     folder = Path(tempfile.mkdtemp())
     try:
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "fifo":
-            os.mkfifo(path)
-        elif kind == "dev-zero link":
-            path.symlink_to("/dev/zero")
-        elif kind == "folder":
-            path.mkdir()
-        elif kind == "dangling link":
-            path.symlink_to(folder / "nothing-here")
-        else:
-            path.symlink_to(path)
+        not_a_file(path, kind)
         try:
             load_content(folder)
         except ContentError as err:

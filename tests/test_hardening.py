@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ISOLATED_CONFIG, content_error, override_with, run_cli, shipped_text
+from conftest import ISOLATED_CONFIG, content_error, not_a_file, override_with, run_cli, shipped_text
 from safetyhelper.clipboard import Clipboard, choose_method, inside_multiplexer
 from safetyhelper.config import ConfigError, load_config
 from safetyhelper.content import ContentError, load_content, url_problem
@@ -69,13 +69,7 @@ def test_a_file_bigger_than_a_megabyte_is_refused(tmp_path):
 
 @pytest.mark.parametrize("kind", ["folder", "dangling link", "link loop"])
 def test_a_broken_content_file_is_named_not_replaced_by_the_shipped_one(tmp_path, kind):
-    target = tmp_path / "checklist.toml"
-    if kind == "folder":
-        target.mkdir()
-    elif kind == "dangling link":
-        target.symlink_to(tmp_path / "not-there.toml")
-    else:
-        target.symlink_to(tmp_path / "checklist.toml")
+    not_a_file(tmp_path / "checklist.toml", kind)
     err = one_line_exit_2(run_cli("content", "check", "--content", str(tmp_path)), "checklist.toml")
     assert {"folder": "a folder", "dangling link": "not there", "link loop": "link loop"}[kind] in err
     assert "Content pack OK" not in err
@@ -84,12 +78,8 @@ def test_a_broken_content_file_is_named_not_replaced_by_the_shipped_one(tmp_path
 @pytest.mark.parametrize("kind", ["folder", "fifo", "link loop", "missing"])
 def test_config_option_naming_something_that_is_not_a_file(tmp_path, kind):
     target = tmp_path / "config.toml"
-    if kind == "folder":
-        target.mkdir()
-    elif kind == "fifo":
-        os.mkfifo(target)
-    elif kind == "link loop":
-        target.symlink_to(target)
+    if kind != "missing":
+        not_a_file(target, kind)
     expected = {"folder": "a folder", "fifo": "FIFO", "link loop": "link loop", "missing": "not found"}[kind]
     one_line_exit_2(run_cli("--config", str(target), "config", "check"), expected)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import NOT_A_FILE, not_a_file, run_cli
 from safetyhelper import indicators as ind
 from safetyhelper.phonescan import parse_components, parse_device_policy, parse_packages
 
@@ -108,17 +107,13 @@ def test_no_network_is_one_line(data_dir):
     assert done.returncode == 2 and "could not fetch" in done.stderr and done.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("kind", ["fifo", "zero", "folder", "garbage", "deep", "wrong-format"])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero link", "folder", "garbage", "deep", "wrong-format"])
 def test_a_broken_users_copy_is_one_line_and_content_check_says_so(tmp_path, kind):
     folder = tmp_path / "data"
     folder.mkdir()
     target = folder / ind.FILE_NAME
-    if kind == "fifo":
-        os.mkfifo(target)
-    elif kind == "zero":
-        target.symlink_to("/dev/zero")
-    elif kind == "folder":
-        target.mkdir()
+    if kind in NOT_A_FILE:
+        not_a_file(target, kind)
     elif kind == "garbage":
         target.write_bytes(b"\x00\x01not json")
     elif kind == "deep":

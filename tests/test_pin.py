@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import not_a_file, run_cli
 from safetyhelper.config import (
     PIN_LOCK_FILE,
     ConfigError,
@@ -157,10 +157,7 @@ def test_a_garbled_lock_file_counts_as_one_lock_and_then_heals(state, garbage):
 def test_a_lock_file_that_cannot_be_read_counts_as_one_lock(state, kind):
     path = lock_file(state)
     state.mkdir(parents=True)
-    if kind == "folder":
-        path.mkdir()
-    else:
-        os.mkfifo(path)
+    not_a_file(path, kind)
     now = [1_700_000_000.0]
     lock = PinLock(clock=lambda: now[0])
     assert lock.locked_for() == 60  # never blocks on the FIFO, never raises
